@@ -1,0 +1,159 @@
+"""Turn the records read from content/ into a complete, checked Site.
+
+Everything that needs more than one file happens here: authors resolved, slugs unique, drafts
+and scheduled posts set aside, URLs assigned, comments threaded, tags and departments grouped.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from generator.config import Config
+from generator.content.comments import CommentFile, to_model
+from generator.diagnostics import Diagnostics
+from generator.markdown import render_comment
+from generator.model import Author, Comment, Page, Post, Site, Taxon
+from generator.urls import permalink, slugify
+
+# Top-level names the build writes itself; a page may not take them.
+RESERVED = {"page", "authors", "tags", "departments", "archive", "comments", "_dialogue", "static"}
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    drafts: bool = False
+    future: bool = False
+    now: dt.datetime | None = None  # injectable for tests; default: the real clock
+
+
+def _rel(config: Config, path: Path) -> str:
+    return path.relative_to(config.root).as_posix()
+
+
+def _check_authors(posts: Iterable[Post], authors: dict[str, Author], diag: Diagnostics) -> None:
+    known = ", ".join(sorted(authors)) or "none yet"
+    for post in posts:
+        for author_id in post.author_ids:
+            if author_id not in authors:
+                key = "author" if "author" in post.key_lines else "authors"
+                fix = f"add content/authors/{author_id}.yaml" if author_id else "name one"
+                message = f"unknown author '{author_id}' (known: {known}): {fix}"
+                diag.error(post.source, post.line_of(key), message)
+
+
+def _check_unique_slugs(config: Config, items: list[Post] | list[Page], diag: Diagnostics) -> None:
+    first: dict[str, Post | Page] = {}
+    for item in items:
+        if item.slug in first:
+            other = first[item.slug]
+            line = item.line_of("slug") if isinstance(item, Post) else 1
+            other_line = other.line_of("slug") if isinstance(other, Post) else 1
+            message = (
+                f"slug '{item.slug}' used twice: {_rel(config, other.source)}:{other_line} and "
+                f"{_rel(config, item.source)}:{line}; give one of them another slug"
+            )
+            diag.error(other.source, other_line, message)
+        else:
+            first[item.slug] = item
+
+
+def _group(kind: str, posts: tuple[Post, ...], names_of: str) -> tuple[Taxon, ...]:
+    """Tags or departments: slug -> posts, named by the first spelling met."""
+    names: dict[str, str] = {}
+    members: dict[str, list[Post]] = defaultdict(list)
+    for post in posts:
+        values = post.tags if names_of == "tags" else (post.department,)
+        for name in values:
+            if not name:
+                continue
+            slug = slugify(name)
+            names.setdefault(slug, name)
+            if post not in members[slug]:
+                members[slug].append(post)
+    return tuple(
+        Taxon(kind, names[slug], slug, tuple(members[slug]))
+        for slug in sorted(names, key=lambda s: names[s].casefold())
+    )
+
+
+def _comments(
+    config: Config, files: list[CommentFile], posts: dict[str, Post], diag: Diagnostics
+) -> dict[str, tuple[Comment, ...]]:
+    by_post: dict[str, list[Comment]] = defaultdict(list)
+    content = config.content_path
+    for item in files:
+        source = content / "comments" / item.post / f"{item.id}.yaml"
+        if item.post not in posts:
+            diag.warning(source, 2, f"comment on unknown post '{item.post}': it is not shown")
+            continue
+        by_post[item.post].append(to_model(item, source, render_comment(item.body)))
+    for post_comments in by_post.values():
+        ids = {c.id for c in post_comments}
+        for index, comment in enumerate(post_comments):
+            if comment.parent and comment.parent not in ids:
+                message = f"parent '{comment.parent}' not found: shown as a top-level comment"
+                diag.warning(comment.source, 3, message)
+                post_comments[index] = dataclasses.replace(comment, parent=None)
+    return {slug: tuple(sorted(c, key=lambda c: c.id)) for slug, c in by_post.items()}
+
+
+def assemble(
+    config: Config,
+    posts: list[Post],
+    pages: list[Page],
+    authors: list[Author],
+    comments: list[CommentFile],
+    options: BuildOptions,
+    diag: Diagnostics,
+) -> Site:
+    author_map = {a.id: a for a in authors}
+    _check_authors(posts, author_map, diag)
+    _check_unique_slugs(config, posts, diag)
+    _check_unique_slugs(config, pages, diag)
+    for page in pages:
+        if page.slug in RESERVED:
+            diag.error(page.source, 1, f"page slug '{page.slug}' is reserved: choose another")
+    for moderator in config.comments.moderators:
+        if moderator not in author_map:
+            message = f"unknown moderator '{moderator}': add content/authors/{moderator}.yaml"
+            diag.error(config.root / "site.yaml", 1, message)
+
+    now = options.now or dt.datetime.now(dt.UTC)
+    published: list[Post] = []
+    scheduled: list[Post] = []
+    for post in posts:
+        if post.draft and not options.drafts:
+            continue
+        first = author_map.get(post.author_ids[0]) if post.author_ids else None
+        post = dataclasses.replace(
+            post,
+            url=permalink(config, post.date, post.slug),
+            department=post.department or (first.department if first else ""),
+        )
+        if post.date > now and not options.future:
+            scheduled.append(post)
+        else:
+            published.append(post)
+    published.sort(key=lambda p: (p.date, p.slug), reverse=True)
+    ordered = tuple(published)
+    visible_pages = tuple(
+        dataclasses.replace(page, url=f"/{page.slug}/")
+        for page in sorted(pages, key=lambda p: p.slug)
+        if options.drafts or not page.draft
+    )
+    return Site(
+        config=config,
+        posts=ordered,
+        pages=visible_pages,
+        authors=author_map,
+        comments=_comments(config, comments, {p.slug: p for p in ordered}, diag),
+        tags=_group("tags", ordered, "tags"),
+        departments=_group("departments", ordered, "departments"),
+        scheduled=tuple(sorted(scheduled, key=lambda p: p.date)),
+        build_time=now,
+    )

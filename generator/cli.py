@@ -1,0 +1,159 @@
+"""The ``dialogue`` command: argparse in, exit status out (0 ok, 1 content errors, 2 usage)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from generator import __version__
+from generator.assemble import BuildOptions
+
+
+def _site_root() -> Path:
+    return Path.cwd()
+
+
+def _build_options(args: argparse.Namespace) -> BuildOptions:
+    return BuildOptions(drafts=args.drafts, future=args.future)
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    from generator.build import build
+
+    report = build(
+        _site_root(),
+        _build_options(args),
+        base_url=args.base_url,
+        output_dir=args.out,
+        jobs=args.jobs,
+    )
+    if not args.quiet or report.diag.errors:
+        report.diag.report()
+    if not report.ok:
+        count = len(report.diag.errors)
+        print(
+            f"Build failed: {count} error{'s' * (count != 1)}; the previous site is untouched.",
+            file=sys.stderr,
+        )
+        return 1
+    site = report.site
+    assert site is not None and report.output is not None
+    if not args.quiet:
+        for post in site.scheduled:
+            print(f"scheduled: {post.source.relative_to(site.config.root)} ({post.date:%Y-%m-%d})")
+        where = (
+            report.output.relative_to(site.config.root)
+            if report.output.is_relative_to(site.config.root)
+            else report.output
+        )
+        print(
+            f"Built {len(site.posts)} posts into {where}/: {report.pages_written} pages, "
+            f"{report.assets_copied} files copied in {report.seconds:.2f} s"
+        )
+    return 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from generator.build import build
+
+    report = build(_site_root(), BuildOptions(drafts=True, future=True), write=False)
+    report.diag.report()
+    failed = report.diag.has_errors(strict=args.strict) or report.site is None
+    if failed:
+        errors = len(report.diag.errors) + (len(report.diag.warnings) if args.strict else 0)
+        print(f"check: {errors} problem{'s' * (errors != 1)} to fix", file=sys.stderr)
+        return 1
+    site = report.site
+    assert site is not None
+    print(
+        f"check: ok ({len(site.posts)} posts, {len(site.authors)} authors, {len(site.pages)} pages)"
+    )
+    return 0
+
+
+def cmd_new(args: argparse.Namespace) -> int:
+    from generator import scaffold
+
+    return scaffold.run(args, _site_root())
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from generator import serve
+
+    return serve.run(args, _site_root())
+
+
+def cmd_comments(args: argparse.Namespace) -> int:
+    from comments_moderation import cli as comments_cli
+
+    return comments_cli.run(args, _site_root())
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="dialogue", description="Build and run a corporate dialogue blog."
+    )
+    parser.add_argument("--version", action="version", version=f"dialogue {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    build = commands.add_parser("build", help="build the site into the output folder")
+    build.add_argument("--drafts", action="store_true", help="include posts with draft: true")
+    build.add_argument("--future", action="store_true", help="include scheduled posts")
+    build.add_argument("--base-url", help="override base_url (e.g. for a preview)")
+    build.add_argument("--out", metavar="DIR", help="output folder (default: output_dir)")
+    build.add_argument("--jobs", type=int, metavar="N", help="processes (default: all cores)")
+    build.add_argument("--clean", action="store_true", help="ignore the cache: rebuild all")
+    build.add_argument("-q", "--quiet", action="store_true", help="print errors only")
+    build.add_argument("-v", "--verbose", action="store_true", help="say what was rebuilt")
+    build.set_defaults(handler=cmd_build)
+
+    check = commands.add_parser("check", help="validate everything, write nothing")
+    check.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    check.set_defaults(handler=cmd_check)
+
+    serve = commands.add_parser("serve", help="build, serve and rebuild on every save")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000, help="0 picks a free port")
+    serve.add_argument("--drafts", action="store_true")
+    serve.add_argument("--future", action="store_true")
+    serve.set_defaults(handler=cmd_serve)
+
+    new = commands.add_parser("new", help="scaffold a post or an author")
+    kinds = new.add_subparsers(dest="kind", required=True, metavar="KIND")
+    post = kinds.add_parser("post", help='new post: dialogue new post "Title" --author ID')
+    post.add_argument("title")
+    post.add_argument("--author", required=True, action="append", help="author id (repeatable)")
+    post.add_argument("--tags", default="", help="comma-separated tags")
+    post.add_argument("--lang", choices=("de", "en"))
+    author = kinds.add_parser("author", help='new author: dialogue new author ID --name "Name"')
+    author.add_argument("id")
+    author.add_argument("--name", required=True)
+    author.add_argument("--role", default="")
+    author.add_argument("--department", default="")
+    new.set_defaults(handler=cmd_new)
+
+    try:
+        from comments_moderation import cli as comments_cli
+    except ImportError:  # pragma: no cover - the package ships with the generator
+        comments_cli = None  # type: ignore[assignment]
+    if comments_cli is not None and hasattr(comments_cli, "add_arguments"):
+        comments_cli.add_arguments(commands)
+        for name, action in commands.choices.items():
+            if name == "comments" and action.get_default("handler") is None:
+                action.set_defaults(handler=cmd_comments)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        return int(args.handler(args))
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

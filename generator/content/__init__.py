@@ -1,0 +1,1 @@
+"""Readers for everything under content/: front matter, posts, pages, authors, comments."""

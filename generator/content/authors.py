@@ -1,0 +1,69 @@
+"""Authors: ``content/authors/<id>.yaml`` with name, role, department, bio, avatar, links."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from generator.content.fields import Fields
+from generator.content.frontmatter import FrontMatter, decode
+from generator.diagnostics import Problem
+from generator.markdown import render_post
+from generator.model import Author
+from generator.urls import SLUG
+from generator.yamlsafe import load_yaml, type_name
+
+AUTHOR_KEYS = ("name", "role", "department", "bio", "avatar", "email", "links")
+LINK_SCHEMES = ("https://", "http://", "mailto:")
+
+
+def read_author(path: Path, root: Path) -> tuple[Author | None, list[Problem]]:
+    rel = path.relative_to(root).as_posix()
+    problems: list[Problem] = []
+    author_id = path.stem
+    if not SLUG.match(author_id):
+        message = f"author id '{author_id}' must be lower case a-z, 0-9 and '-': rename the file"
+        return None, [Problem(rel, 1, message)]
+    text, decode_problems = decode(path.read_bytes())
+    if text is None:
+        return None, [Problem(rel, line, message) for line, message in decode_problems]
+    doc = load_yaml(text)
+    problems.extend(Problem(rel, line, message) for line, message in doc.problems)
+    if not isinstance(doc.data, dict):
+        if not problems:
+            got = type_name(doc.data)
+            problems.append(Problem(rel, 1, f"an author file must be a mapping, got {got}"))
+        return None, problems
+    fm = FrontMatter(data={str(k): v for k, v in doc.data.items()}, key_lines=doc.key_lines)
+    fields = Fields(rel, fm, problems)
+    fields.check_keys(AUTHOR_KEYS, required=("name",))
+    links: list[tuple[str, str]] = []
+    raw_links = fm.data.get("links")
+    if raw_links is not None:
+        if not isinstance(raw_links, dict):
+            fields.error("links", "links must be a mapping of label to URL")
+        for label, url in (raw_links or {}).items() if isinstance(raw_links, dict) else ():
+            if not isinstance(url, str) or not url.startswith(LINK_SCHEMES):
+                fields.error(f"links.{label}", f"link '{label}' must be an http(s) or mailto URL")
+            else:
+                links.append((str(label), url))
+    avatar = fields.text("avatar") or None
+    avatar_source = path.parent / avatar if avatar else None
+    if avatar_source is not None and not avatar_source.is_file():
+        fields.error("avatar", f"avatar '{avatar}' not found beside {path.name}")
+        avatar_source = None
+    bio = fields.text("bio")
+    author = Author(
+        id=author_id,
+        name=fields.text("name"),
+        source=path,
+        role=fields.text("role"),
+        department=fields.text("department"),
+        bio_html=render_post(bio)[0].html if bio else "",
+        avatar=f"/authors/{author_id}/avatar{avatar_source.suffix}" if avatar_source else None,
+        avatar_source=avatar_source,
+        email=fields.text("email") or None,
+        links=tuple(links),
+    )
+    if any(p.severity == "error" for p in problems):
+        return None, problems
+    return author, problems

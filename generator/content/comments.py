@@ -1,0 +1,187 @@
+"""The approved comment file, ``content/comments/<post-slug>/<comment-id>.yaml``.
+
+This module is the one owner of that format: the moderation CLI writes files with
+``dump_comment`` and the build reads them with ``load_comments``. No email or address is part
+of it, by construction: ``CommentFile`` has no field for them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from generator.diagnostics import Diagnostics
+from generator.model import Comment
+from generator.yamlsafe import INVALID, load_yaml, type_name
+
+COMMENT_ID = re.compile(r"^[0-9A-HJKMNP-TV-Z]{26}$")  # ULID: Crockford base32, sortable
+FIELDS = (
+    "id",
+    "post",
+    "parent",
+    "name",
+    "website",
+    "created",
+    "approved",
+    "approved_by",
+    "staff",
+    "body",
+)
+OPTIONAL = {"website", "parent", "staff"}
+
+
+@dataclass(frozen=True)
+class CommentFile:
+    """Exactly what an approved comment file holds."""
+
+    id: str
+    post: str
+    name: str
+    created: dt.datetime
+    approved: dt.datetime
+    approved_by: str
+    body: str
+    parent: str | None = None
+    website: str | None = None
+    staff: str | None = None
+
+
+class _Literal(str):
+    """A string to be written as a literal block (``body: |``)."""
+
+
+def _literal(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
+    # PyYAML falls back to a quoted style by itself when a literal block can't hold the text.
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style="|")
+
+
+class _BodyDumper(yaml.SafeDumper):
+    pass
+
+
+_BodyDumper.add_representer(_Literal, _literal)
+
+
+def _scalar(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, dt.datetime):
+        return value.isoformat(timespec="seconds")
+    text = yaml.safe_dump(value, allow_unicode=True, width=1_000_000, default_style=None)
+    return text.removesuffix("\n...\n").rstrip("\n")
+
+
+def dump_comment(comment: CommentFile) -> str:
+    """The file's text, keys in SPEC order; every value loads back unchanged."""
+    lines = []
+    for name in FIELDS[:-1]:
+        value = getattr(comment, name)
+        if name == "website" and value is None:
+            continue
+        lines.append(f"{name}: {_scalar(value)}")
+    body = yaml.dump(
+        {"body": _Literal(comment.body)}, Dumper=_BodyDumper, allow_unicode=True, width=1_000_000
+    )
+    return "\n".join(lines) + "\n" + body.removesuffix("...\n")
+
+
+def comment_path(content_dir: Path, post_slug: str, comment_id: str) -> Path:
+    return content_dir / "comments" / post_slug / f"{comment_id}.yaml"
+
+
+def _comment_files(content_dir: Path) -> Iterator[Path]:
+    folder = content_dir / "comments"
+    if folder.is_dir():
+        yield from sorted(folder.glob("*/*.yaml"))
+
+
+def _as_datetime(value: Any) -> dt.datetime | None:
+    if isinstance(value, dt.datetime):
+        return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+    if isinstance(value, str):
+        try:
+            return _as_datetime(dt.datetime.fromisoformat(value))
+        except ValueError:
+            return None
+    return None
+
+
+def read_comment(path: Path, diag: Diagnostics) -> CommentFile | None:
+    """Read and check one comment file; every problem goes to ``diag``."""
+    try:
+        doc = load_yaml(path.read_text(encoding="utf-8-sig"))
+    except UnicodeDecodeError as exc:
+        diag.error(path, 1, f"not valid UTF-8 ({exc.reason})")
+        return None
+    for line, message in doc.problems:
+        diag.error(path, line, message)
+    data = doc.data
+    if not isinstance(data, dict):
+        diag.error(path, 1, f"a comment file must be a mapping, got {type_name(data)}")
+        return None
+    ok = not doc.problems
+    values: dict[str, Any] = {}
+    for key in data:
+        if key not in FIELDS:
+            diag.error(path, doc.line_of(str(key)), f"unknown key '{key}' in a comment file")
+            ok = False
+    for key in FIELDS:
+        value = data.get(key)
+        line = doc.line_of(key)
+        if value is INVALID:
+            ok = False
+            continue
+        if value is None:
+            if key not in OPTIONAL:
+                diag.error(path, line, f"missing required key '{key}'")
+                ok = False
+            values[key] = None
+        elif key in ("created", "approved"):
+            values[key] = _as_datetime(value)
+            if values[key] is None:
+                diag.error(path, line, f"'{key}' must be an ISO 8601 date and time")
+                ok = False
+        elif not isinstance(value, str):
+            diag.error(path, line, f"'{key}' must be a string, got {type_name(value)}")
+            ok = False
+        else:
+            values[key] = value
+    if not ok:
+        return None
+    comment = CommentFile(**values)
+    if comment.id != path.stem or not COMMENT_ID.match(comment.id):
+        diag.error(path, doc.line_of("id"), f"id '{comment.id}' must match the file name")
+        return None
+    if comment.post != path.parent.name:
+        diag.error(path, doc.line_of("post"), f"post '{comment.post}' must match its folder")
+        return None
+    return comment
+
+
+def load_comments(content_dir: Path, diag: Diagnostics) -> list[CommentFile]:
+    """Every approved comment under content/comments/, in id (= time) order."""
+    found = (read_comment(path, diag) for path in _comment_files(content_dir))
+    return sorted((c for c in found if c is not None), key=lambda c: c.id)
+
+
+def to_model(comment: CommentFile, source: Path, html: str) -> Comment:
+    return Comment(
+        id=comment.id,
+        post=comment.post,
+        source=source,
+        name=comment.name,
+        created=comment.created,
+        approved=comment.approved,
+        approved_by=comment.approved_by,
+        body=comment.body,
+        parent=comment.parent,
+        website=comment.website,
+        staff=comment.staff,
+        html=html,
+    )

@@ -1,0 +1,157 @@
+"""Posts and standalone pages: a Markdown file with front matter, or ``<slug>/index.md`` with
+its images beside it (a page bundle)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from generator.config import LANGUAGES, Config
+from generator.content.fields import Fields, read_problems
+from generator.content.frontmatter import FrontMatter, parse
+from generator.diagnostics import Problem
+from generator.markdown import render_post
+from generator.model import Page, Post, Rendered
+from generator.urls import slugify
+
+POST_KEYS = (
+    "title",
+    "date",
+    "authors",
+    "author",
+    "tags",
+    "department",
+    "summary",
+    "slug",
+    "draft",
+    "updated",
+    "comments",
+    "lang",
+    "image",
+    "image_credit",
+    "toc",
+)
+PAGE_KEYS = ("title", "slug", "summary", "lang", "menu", "updated", "draft")
+MENUS = ("main", "footer")
+SUMMARY_CHARS = 280
+
+
+def _bundle(path: Path) -> tuple[Path | None, tuple[Path, ...]]:
+    """A post's folder and the files beside its index.md, if it is a bundle."""
+    if path.name != "index.md":
+        return None, ()
+    files = sorted(p for p in path.parent.rglob("*") if p.is_file() and p.suffix != ".md")
+    return path.parent, tuple(files)
+
+
+def _default_slug(path: Path) -> str:
+    return slugify(path.parent.name if path.name == "index.md" else path.stem)
+
+
+def shorten(text: str, limit: int = SUMMARY_CHARS) -> str:
+    if len(text) <= limit:
+        return text
+    return text[: limit - 1].rsplit(" ", 1)[0].rstrip(",;:.-–") + "…"
+
+
+def _read(path: Path, root: Path) -> tuple[str, FrontMatter, list[Problem]]:
+    rel = path.relative_to(root).as_posix()
+    fm = parse(path.read_bytes())
+    return rel, fm, read_problems(rel, fm)
+
+
+def _render(fields: Fields, folder: Path | None) -> Rendered:
+    fm = fields.fm
+    rendered, warnings = render_post(fm.body, folder, fm.body_line)
+    for line, message in warnings:
+        fields.warning(line, message)
+    if not fm.body.strip():
+        fields.warning(1, "empty body: write the post below the closing '---'")
+    return rendered
+
+
+def read_post(path: Path, config: Config) -> tuple[Post | None, list[Problem]]:
+    """Read, check and render one post; every problem is returned, none raised."""
+    rel, fm, problems = _read(path, config.root)
+    if problems:
+        return None, problems
+    fields = Fields(rel, fm, problems)
+    fields.check_keys(POST_KEYS, required=("title", "date"))
+    data = fm.data
+    if "author" in data and "authors" in data:
+        fields.error("author", "use either 'author' or 'authors', not both")
+    if "author" not in data and "authors" not in data:
+        fields.error(1, "missing required key 'authors' (a list of author ids)")
+    author_key = "author" if "author" in data else "authors"
+    value = data.get(author_key)
+    authors = (value.strip(),) if isinstance(value, str) else fields.strings(author_key)
+    if author_key in data and not authors and not any(p.severity == "error" for p in problems):
+        fields.error(author_key, "authors must name at least one author id")
+    tz = config.tz
+    title = fields.text("title")
+    if "title" in data and not title and isinstance(data["title"], str):
+        fields.error("title", "title is empty")
+    date = fields.date("date", tz)
+    folder, bundle_files = _bundle(path)
+    image = fields.text("image") or None
+    if image and (folder is None or not (folder / image).is_file()):
+        fields.error("image", f"image '{image}' not found beside the post (use a page bundle)")
+        image = None
+    post_lang = fields.choice("lang", LANGUAGES, config.language)
+    post = dict(
+        tags=fields.strings("tags"),
+        department=fields.text("department"),
+        summary=fields.text("summary"),
+        slug=fields.slug() or _default_slug(path),
+        draft=bool(fields.flag("draft", False)),
+        updated=fields.date("updated", tz),
+        comments_enabled=bool(fields.flag("comments", True)),
+        lang=post_lang,
+        image_credit=fields.text("image_credit"),
+        toc=fields.flag("toc", None),
+    )
+    if any(p.severity == "error" for p in problems) or date is None:
+        return None, problems
+    rendered = _render(fields, folder)
+    return Post(
+        source=path,
+        title=title,
+        date=date,
+        author_ids=authors,
+        rendered=rendered,
+        image=image,
+        bundle_files=bundle_files,
+        key_lines=dict(fm.key_lines),
+        **{**post, "summary": post["summary"] or shorten(rendered.summary)},  # type: ignore[arg-type]
+    ), problems
+
+
+def read_page(path: Path, config: Config) -> tuple[Page | None, list[Problem]]:
+    """Read and render one standalone page (content/pages)."""
+    rel, fm, problems = _read(path, config.root)
+    if problems:
+        return None, problems
+    fields = Fields(rel, fm, problems)
+    fields.check_keys(PAGE_KEYS, required=("title",))
+    title = fields.text("title")
+    menu = fields.text("menu") or None
+    if menu is not None and menu not in MENUS:
+        fields.error("menu", f"menu must be one of {', '.join(MENUS)}, got '{menu}'")
+    folder, bundle_files = _bundle(path)
+    page = dict(
+        slug=fields.slug() or _default_slug(path),
+        lang=fields.choice("lang", LANGUAGES, config.language),
+        summary=fields.text("summary"),
+        updated=fields.date("updated", config.tz),
+        draft=bool(fields.flag("draft", False)),
+    )
+    if any(p.severity == "error" for p in problems):
+        return None, problems
+    rendered = _render(fields, folder)
+    return Page(
+        source=path,
+        title=title,
+        rendered=rendered,
+        menu=menu,
+        bundle_files=bundle_files,
+        **{**page, "summary": page["summary"] or shorten(rendered.summary)},  # type: ignore[arg-type]
+    ), problems

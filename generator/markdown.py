@@ -1,0 +1,228 @@
+"""Two Markdown renderers: a rich one for posts (trusted writers) and a strict one for comments.
+
+Posts: CommonMark plus tables, strikethrough, footnotes, task lists, heading anchors and
+Pygments highlighting; raw HTML is allowed but still passes an allow-list (nh3), and whatever it
+removes is reported as a warning with its line. Comments: no raw HTML, no images, no headings,
+only http(s) and mailto links, each with rel="nofollow ugc noopener", and nh3 as a second wall.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from functools import cache
+from html import escape
+from pathlib import Path
+from typing import Any
+
+import nh3
+from markdown_it import MarkdownIt
+from markdown_it.renderer import RendererHTML
+from markdown_it.rules_core import StateCore
+from markdown_it.token import Token
+from markdown_it.utils import OptionsDict
+from mdit_py_plugins.footnote import footnote_plugin
+from mdit_py_plugins.tasklists import tasklists_plugin
+
+from generator.images import image_size
+from generator.model import Heading, Rendered
+from generator.urls import slugify
+
+# ---------------------------------------------------------------- shared pieces
+
+
+def _plain_text(inline: Token) -> str:
+    parts = []
+    for child in inline.children or ():
+        if child.type in ("text", "code_inline"):
+            parts.append(child.content)
+        elif child.type in ("softbreak", "hardbreak"):
+            parts.append(" ")
+    return "".join(parts).strip()
+
+
+def _first_paragraph(tokens: Sequence[Token]) -> str:
+    for i, token in enumerate(tokens):
+        if token.type == "paragraph_open" and token.level == 0:
+            return _plain_text(tokens[i + 1])
+    return ""
+
+
+# ---------------------------------------------------------------- posts
+
+
+def _highlight(code: str, lang: str, _attrs: str) -> str:
+    """Pygments for fenced code with a known language; plain escaped code otherwise."""
+    from pygments import highlight
+    from pygments.formatters import HtmlFormatter
+    from pygments.lexers import get_lexer_by_name
+    from pygments.util import ClassNotFound
+
+    name = lang.split()[0] if lang else ""
+    label = f' data-lang="{escape(name)}"' if name else ""
+    try:
+        lexer = get_lexer_by_name(name) if name else None
+    except ClassNotFound:
+        lexer = None
+    body = highlight(code, lexer, HtmlFormatter(nowrap=True)) if lexer else escape(code)
+    return f'<pre class="highlight"{label}><code>{body}</code></pre>\n'
+
+
+def _heading_ids(state: StateCore) -> None:
+    """Give every h2-h4 a unique, transliterated id and collect them for the TOC."""
+    seen: dict[str, int] = {}
+    headings: list[Heading] = []
+    tokens = state.tokens
+    for i, token in enumerate(tokens):
+        if token.type != "heading_open":
+            continue
+        text = _plain_text(tokens[i + 1])
+        anchor = slugify(text)
+        count = seen.get(anchor, 0)
+        seen[anchor] = count + 1
+        if count:
+            anchor = f"{anchor}-{count + 1}"
+        token.attrSet("id", anchor)
+        level = int(token.tag[1])
+        if 2 <= level <= 3:
+            headings.append(Heading(level, text, anchor))
+    state.env["headings"] = headings
+
+
+def _render_image(
+    self: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict, env: dict
+) -> str:
+    """Lazy images with their size, so the page doesn't jump while they load."""
+    token = tokens[idx]
+    src = str(token.attrGet("src") or "")
+    folder = env.get("folder")
+    if folder is not None and src and ":" not in src and not src.startswith(("/", "#")):
+        size = image_size(Path(folder) / src)
+        if size:
+            token.attrSet("width", str(size[0]))
+            token.attrSet("height", str(size[1]))
+        elif not (Path(folder) / src).exists():
+            env.setdefault("missing_images", []).append((token.map, src))
+    token.attrSet("loading", "lazy")
+    token.attrSet("decoding", "async")
+    return self.image(tokens, idx, options, env)
+
+
+@cache
+def _post_parser() -> MarkdownIt:
+    md = MarkdownIt("commonmark", {"html": True, "highlight": _highlight})
+    md.enable(["table", "strikethrough"])
+    md.use(footnote_plugin).use(tasklists_plugin)
+    md.core.ruler.push("heading_ids", _heading_ids)
+    md.add_render_rule("image", _render_image)
+    return md
+
+
+_POST_TAGS = nh3.ALLOWED_TAGS | {"input", "section", "figure", "figcaption", "video", "source"}
+_POST_ATTRIBUTES: dict[str, set[str]] = {
+    "*": {"id", "class", "title", "lang", "dir"},
+    "a": {"href", "rel", "hreflang"},
+    "img": {"src", "alt", "width", "height", "loading", "decoding", "srcset", "sizes"},
+    "video": {"src", "controls", "width", "height", "poster", "preload", "muted", "loop"},
+    "source": {"src", "type", "srcset", "media"},
+    "input": {"type", "checked", "disabled"},
+    "th": {"style", "colspan", "rowspan", "scope"},
+    "td": {"style", "colspan", "rowspan"},
+    "ol": {"start", "reversed", "type"},
+    "li": {"value"},
+    "time": {"datetime"},
+    "abbr": {"title"},
+    "pre": {"data-lang"},
+    "details": {"open"},
+}
+_DANGER = re.compile(
+    r"<\s*(script|iframe|object|embed|style|form|svg|math)\b|\son\w+\s*=|javascript:|vbscript:",
+    re.I,
+)
+_BAD_LINK = re.compile(r"\]\(\s*<?\s*(?:javascript|vbscript|data|file):", re.I)
+
+
+def _raw_html_warnings(tokens: Sequence[Token], first_line: int) -> list[tuple[int, str]]:
+    """Lines where raw HTML or a link will be removed: the writer should know."""
+    found = []
+    for token in tokens:
+        line = first_line + (token.map[0] if token.map else 0)
+        sources = [token] if token.type == "html_block" else []
+        if token.type == "inline":
+            sources = [c for c in token.children or () if c.type == "html_inline"]
+            if _BAD_LINK.search(token.content):
+                found.append(
+                    (line, "link with an unsafe scheme removed (use http, https or mailto)")
+                )
+        for source in sources:
+            match = _DANGER.search(source.content)
+            if match:
+                found.append((line, f"raw HTML '{match.group(0).strip()}' removed (not allowed)"))
+    return found
+
+
+def render_post(
+    body: str, folder: Path | None = None, first_line: int = 1
+) -> tuple[Rendered, list[tuple[int, str]]]:
+    """Render a post or page body. Returns the result and (line, warning) pairs."""
+    env: dict[str, Any] = {"folder": folder}
+    md = _post_parser()
+    tokens = md.parse(body, env)
+    html = md.renderer.render(tokens, md.options, env)
+    html = nh3.clean(
+        html,
+        tags=_POST_TAGS,
+        clean_content_tags={"script", "style"},
+        attributes=_POST_ATTRIBUTES,
+        link_rel=None,
+        url_schemes={"http", "https", "mailto", "tel"},
+        filter_style_properties={"text-align"},
+        strip_comments=True,
+    )
+    warnings = _raw_html_warnings(tokens, first_line)
+    for lines, src in env.get("missing_images", []):
+        line = first_line + (lines[0] if lines else 0)
+        warnings.append((line, f"image '{src}' not found beside the post"))
+    rendered = Rendered(
+        html=html,
+        summary=_first_paragraph(tokens),
+        headings=tuple(env.get("headings", ())),
+        words=len(body.split()),
+    )
+    return rendered, warnings
+
+
+# ---------------------------------------------------------------- comments
+
+COMMENT_SCHEMES = ("http:", "https:", "mailto:")
+_COMMENT_REL = "nofollow ugc noopener"
+
+
+def _comment_link_ok(url: str) -> bool:
+    # Browsers ignore control characters and spaces around and inside a scheme: do the same.
+    cleaned = re.sub(r"[\x00-\x20\x7f-\x9f]", "", url).lower()
+    return cleaned.startswith(COMMENT_SCHEMES)
+
+
+@cache
+def _comment_parser() -> MarkdownIt:
+    # maxNesting 20 keeps pathological input ("[" * 65536) well under a second.
+    md = MarkdownIt("commonmark", {"html": False, "maxNesting": 20})
+    md.enable("strikethrough")
+    md.disable(["image", "heading", "lheading", "html_block", "html_inline", "reference"])
+    md.validateLink = _comment_link_ok  # type: ignore[method-assign]
+    return md
+
+
+def render_comment(body: str) -> str:
+    """Comment Markdown to safe HTML: the renderer refuses, nh3 enforces."""
+    html = _comment_parser().render(body)
+    return nh3.clean(
+        html,
+        tags={"p", "br", "a", "em", "strong", "code", "pre", "blockquote", "ul", "ol", "li"}
+        | {"del", "s", "hr"},
+        attributes={"a": {"href"}, "ol": {"start"}},
+        url_schemes={"http", "https", "mailto"},
+        link_rel=_COMMENT_REL,
+        strip_comments=True,
+    )

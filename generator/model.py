@@ -1,0 +1,164 @@
+"""The site's records: frozen dataclasses, complete once ``assemble`` returns, never mutated.
+
+Parsed front matter stays apart from what is derived from it (URL, summary, HTML, table of
+contents), as in Zola's Page: readers build the first, ``assemble`` adds the second.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from generator.config import Config
+
+
+@dataclass(frozen=True)
+class Heading:
+    level: int
+    text: str
+    anchor: str
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """What the Markdown renderer derives from a body."""
+
+    html: str
+    summary: str  # first paragraph as plain text
+    headings: tuple[Heading, ...]
+    words: int
+
+
+@dataclass(frozen=True)
+class Author:
+    id: str
+    name: str
+    source: Path
+    role: str = ""
+    department: str = ""
+    bio_html: str = ""
+    avatar: str | None = None  # site URL of the copied avatar image
+    avatar_source: Path | None = None
+    email: str | None = None  # never published: recognises the moderator
+    links: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def initials(self) -> str:
+        parts = [p for p in self.name.replace("-", " ").split() if p]
+        return "".join(p[0] for p in parts[:1] + parts[1:][-1:]).upper()
+
+
+@dataclass(frozen=True)
+class Post:
+    source: Path
+    slug: str
+    title: str
+    date: dt.datetime
+    author_ids: tuple[str, ...]
+    rendered: Rendered
+    tags: tuple[str, ...] = ()
+    department: str = ""
+    summary: str = ""
+    lang: str = "de"
+    draft: bool = False
+    updated: dt.datetime | None = None
+    comments_enabled: bool = True
+    image: str | None = None  # relative to the post's folder
+    image_credit: str = ""
+    toc: bool | None = None
+    bundle_files: tuple[Path, ...] = ()  # images and other files beside index.md
+    url: str = ""  # site path, '/2026/11/slug/'
+    key_lines: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
+
+    def line_of(self, key: str) -> int:
+        return self.key_lines.get(key, 1)
+
+    @property
+    def html(self) -> str:
+        return self.rendered.html
+
+    @property
+    def show_toc(self) -> bool:
+        return self.toc if self.toc is not None else len(self.rendered.headings) >= 3
+
+    @property
+    def reading_minutes(self) -> int:
+        return max(1, round(self.rendered.words / 200))
+
+    @property
+    def last_modified(self) -> dt.datetime:
+        return self.updated or self.date
+
+
+@dataclass(frozen=True)
+class Page:
+    source: Path
+    slug: str
+    title: str
+    rendered: Rendered
+    lang: str = "de"
+    summary: str = ""
+    menu: str | None = None  # 'main' or 'footer'
+    updated: dt.datetime | None = None
+    draft: bool = False
+    bundle_files: tuple[Path, ...] = ()
+    url: str = ""
+
+    @property
+    def html(self) -> str:
+        return self.rendered.html
+
+
+@dataclass(frozen=True)
+class Comment:
+    id: str
+    post: str
+    source: Path
+    name: str
+    created: dt.datetime
+    approved: dt.datetime
+    approved_by: str
+    body: str
+    parent: str | None = None
+    website: str | None = None
+    staff: str | None = None  # author id of a team answer
+    html: str = ""
+
+
+@dataclass(frozen=True)
+class Thread:
+    """A comment with its answers, for nested display."""
+
+    comment: Comment
+    replies: tuple[Thread, ...] = ()
+
+
+@dataclass(frozen=True)
+class Taxon:
+    """A tag or a department: a named group of posts with its own pages and feed."""
+
+    kind: str  # 'tags' or 'departments'
+    name: str
+    slug: str
+    posts: tuple[Post, ...] = ()
+
+    @property
+    def url(self) -> str:
+        return f"/{self.kind}/{self.slug}/"
+
+
+@dataclass(frozen=True)
+class Site:
+    config: Config
+    posts: tuple[Post, ...]  # published, newest first
+    pages: tuple[Page, ...]
+    authors: dict[str, Author]
+    comments: dict[str, tuple[Comment, ...]]  # post slug -> approved comments, oldest first
+    tags: tuple[Taxon, ...] = ()
+    departments: tuple[Taxon, ...] = ()
+    scheduled: tuple[Post, ...] = ()  # future posts left out of this build
+    build_time: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC))
+
+    def posts_by(self, author_id: str) -> tuple[Post, ...]:
+        return tuple(p for p in self.posts if author_id in p.author_ids)

@@ -1,0 +1,231 @@
+"""Decide every file the site consists of: a pure function from Site to a list of Outputs.
+
+Nothing is rendered here. An Output names its URL, what renders it (a template, or a producer
+such as a feed) and the context it needs, so rendering can run in any order and in parallel.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from generator.model import Author, Comment, Post, Site, Taxon, Thread
+from generator.urls import paginated
+
+MAX_THREAD_DEPTH = 4  # deeper answers are shown at this depth, so threads stay readable
+
+
+@dataclass(frozen=True)
+class Feed:
+    """A feed offered on a page: shown as <link rel=alternate> and listed in feeds.opml."""
+
+    title: str
+    url: str
+    kind: str = "atom"  # 'atom' or 'rss'
+
+    @property
+    def mime(self) -> str:
+        return "application/rss+xml" if self.kind == "rss" else "application/atom+xml"
+
+
+@dataclass(frozen=True)
+class Pagination:
+    page: int
+    pages: int
+    base: str
+    total: int
+
+    @property
+    def prev_url(self) -> str | None:
+        return paginated(self.base, self.page - 1) if self.page > 1 else None
+
+    @property
+    def next_url(self) -> str | None:
+        return paginated(self.base, self.page + 1) if self.page < self.pages else None
+
+
+@dataclass(frozen=True)
+class Output:
+    url: str
+    renderer: str  # a template name ('post.html') or a producer ('atom', 'rss', 'sitemap', ...)
+    context: dict[str, Any] = field(default_factory=dict)
+
+
+def thread(comments: Sequence[Comment]) -> tuple[Thread, ...]:
+    """Nest comments under their parents, oldest first, flattening below MAX_THREAD_DEPTH."""
+    children: dict[str | None, list[Comment]] = defaultdict(list)
+    for comment in comments:
+        children[comment.parent].append(comment)
+
+    def build(parent: str | None, depth: int) -> tuple[Thread, ...]:
+        result = []
+        for comment in children.get(parent, ()):
+            if depth >= MAX_THREAD_DEPTH:
+                # Too deep to indent further: the answer and its own answers become siblings.
+                result.append(Thread(comment))
+                result.extend(build(comment.id, depth))
+            else:
+                result.append(Thread(comment, build(comment.id, depth + 1)))
+        return tuple(result)
+
+    return build(None, 1)
+
+
+def comments_open(site: Site, post: Post) -> bool:
+    settings = site.config.comments
+    if not (settings.enabled and post.comments_enabled):
+        return False
+    if settings.close_after_days <= 0:
+        return True
+    return site.build_time - post.date < dt.timedelta(days=settings.close_after_days)
+
+
+def _pages_of(posts: Sequence[Post], base: str, per_page: int, **context: Any) -> Iterator[Output]:
+    """One listing Output per page of ``posts``; an empty list still gets its first page."""
+    pages = max(1, -(-len(posts) // per_page))
+    for number in range(1, pages + 1):
+        chunk = posts[(number - 1) * per_page : number * per_page]
+        pagination = Pagination(number, pages, base, len(posts))
+        yield Output(
+            paginated(base, number),
+            "list.html",
+            {**context, "posts": tuple(chunk), "pagination": pagination},
+        )
+
+
+def site_feeds(site: Site) -> tuple[Feed, ...]:
+    title = site.config.title
+    return (Feed(title, "/feed.xml"), Feed(title, "/rss.xml", "rss"))
+
+
+def author_feed(site: Site, author: Author) -> Feed:
+    return Feed(f"{author.name} · {site.config.title}", f"/authors/{author.id}/feed.xml")
+
+
+def taxon_feed(site: Site, taxon: Taxon) -> Feed:
+    return Feed(f"{taxon.name} · {site.config.title}", f"{taxon.url}feed.xml")
+
+
+def comments_feed(site: Site) -> Feed:
+    return Feed(f"Kommentare · {site.config.title}", "/comments/feed.xml")
+
+
+def _post_outputs(site: Site) -> Iterator[Output]:
+    posts = site.posts
+    for index, post in enumerate(posts):
+        authors = tuple(site.authors[a] for a in post.author_ids)
+        yield Output(
+            post.url,
+            "post.html",
+            {
+                "post": post,
+                "authors": authors,
+                "threads": thread(site.comments.get(post.slug, ())),
+                "comment_count": len(site.comments.get(post.slug, ())),
+                "comments_open": comments_open(site, post),
+                "newer": posts[index - 1] if index > 0 else None,
+                "older": posts[index + 1] if index + 1 < len(posts) else None,
+                "feeds": (*site_feeds(site), *(author_feed(site, a) for a in authors)),
+                "lang": post.lang,
+            },
+        )
+
+
+def _author_outputs(site: Site) -> Iterator[Output]:
+    per_page = site.config.posts_per_page
+    people = []
+    for author in sorted(site.authors.values(), key=lambda a: a.name.casefold()):
+        posts = site.posts_by(author.id)
+        people.append(
+            {"author": author, "count": len(posts), "latest": posts[0] if posts else None}
+        )
+        feed = author_feed(site, author)
+        yield from _pages_of(
+            posts, f"/authors/{author.id}/", per_page, kind="author", author=author, feeds=(feed,)
+        )
+        yield Output(feed.url, "atom", {"feed": feed, "posts": posts[: site.config.feeds.limit]})
+    yield Output("/authors/", "authors.html", {"people": tuple(people)})
+
+
+def _taxon_outputs(site: Site, kind: str, taxa: tuple[Taxon, ...]) -> Iterator[Output]:
+    per_page = site.config.posts_per_page
+    for taxon in taxa:
+        feed = taxon_feed(site, taxon)
+        yield from _pages_of(
+            taxon.posts, taxon.url, per_page, kind=kind, taxon=taxon, feeds=(feed,)
+        )
+        limit = site.config.feeds.limit
+        yield Output(feed.url, "atom", {"feed": feed, "posts": taxon.posts[:limit]})
+    yield Output(f"/{kind}/", "taxonomy.html", {"kind": kind, "taxa": taxa})
+
+
+def _archive(site: Site) -> Output:
+    years: dict[int, dict[int, list[Post]]] = defaultdict(lambda: defaultdict(list))
+    for post in site.posts:
+        local = post.date.astimezone(site.config.tz)
+        years[local.year][local.month].append(post)
+    grouped = tuple(
+        (year, tuple((dt.date(year, month, 1), tuple(posts)) for month, posts in months.items()))
+        for year, months in years.items()
+    )
+    return Output("/archive/", "archive.html", {"years": grouped})
+
+
+def plan_outputs(site: Site) -> list[Output]:
+    """Every output of the site, in a fixed order (the build is deterministic)."""
+    config = site.config
+    limit = config.feeds.limit
+    outputs: list[Output] = []
+    outputs.extend(
+        _pages_of(site.posts, "/", config.posts_per_page, kind="home", feeds=site_feeds(site))
+    )
+    outputs.extend(_post_outputs(site))
+    outputs.extend(
+        Output(page.url, "page.html", {"page": page, "lang": page.lang}) for page in site.pages
+    )
+    outputs.extend(_author_outputs(site))
+    outputs.extend(_taxon_outputs(site, "tags", site.tags))
+    outputs.extend(_taxon_outputs(site, "departments", site.departments))
+    outputs.append(_archive(site))
+    outputs.append(Output("/404.html", "404.html", {}))
+    for feed in site_feeds(site):
+        outputs.append(Output(feed.url, feed.kind, {"feed": feed, "posts": site.posts[:limit]}))
+    latest = sorted(
+        (c for comments in site.comments.values() for c in comments),
+        key=lambda c: (c.approved, c.id),
+        reverse=True,
+    )[:limit]
+    outputs.append(
+        Output(
+            "/comments/feed.xml",
+            "comments_atom",
+            {"feed": comments_feed(site), "comments": tuple(latest)},
+        )
+    )
+    outputs.append(Output("/feeds.opml", "opml", {}))
+    outputs.append(Output("/_dialogue/posts.json", "manifest", {}))
+    outputs.append(Output("/robots.txt", "robots", {}))
+    outputs.append(Output("/sitemap.xml", "sitemap", {"urls": _sitemap_entries(site, outputs)}))
+    return outputs
+
+
+def _sitemap_entries(site: Site, outputs: list[Output]) -> tuple[tuple[str, dt.datetime], ...]:
+    """Every HTML page but 404, with the newest date it shows."""
+    entries = []
+    for output in outputs:
+        if not output.renderer.endswith(".html") or output.renderer == "404.html":
+            continue
+        context = output.context
+        if "post" in context:
+            modified = context["post"].last_modified
+        elif "page" in context:
+            modified = context["page"].updated or site.build_time
+        elif context.get("posts"):
+            modified = max(p.last_modified for p in context["posts"])
+        else:
+            modified = max((p.last_modified for p in site.posts), default=site.build_time)
+        entries.append((output.url, modified))
+    return tuple(entries)

@@ -1,0 +1,137 @@
+"""Render Outputs to bytes: templates through Jinja2, feeds and the rest through producers.
+
+Rendering is the parallel stage. Workers are forked after the site is assembled, so they share
+it without pickling; each renders a slice of the outputs and writes its files itself.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import multiprocessing
+import os
+import traceback
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from jinja2 import Environment, TemplateError, TemplateSyntaxError
+
+from generator import feeds, seo
+from generator.diagnostics import Problem
+from generator.i18n import Strings
+from generator.model import Site
+from generator.plan import Output, site_feeds
+from generator.templating import make_environment
+from generator.themes import Theme
+from generator.urls import output_file
+
+
+@dataclass
+class Renderer:
+    site: Site
+    env: Environment
+    strings: Strings
+    all_feeds: tuple[feeds.Feed, ...]
+
+    def render(self, output: Output) -> bytes:
+        site, context = self.site, output.context
+        lang = site.config.language
+        if output.renderer.endswith(".html"):
+            template = self.env.get_template(output.renderer)
+            values = {"lang": lang, "page_url": output.url, "feeds": site_feeds(site), **context}
+            return template.render(values).encode("utf-8")
+        if output.renderer in ("atom", "rss"):
+            page_url = output.url.removesuffix("feed.xml").removesuffix("rss.xml") or "/"
+            return feeds.posts_feed(site, context["feed"], context["posts"], page_url)
+        if output.renderer == "comments_atom":
+            title = self.strings.get(lang, "comment_feed_entry")
+            return feeds.comments_feed(site, context["feed"], context["comments"], title)
+        if output.renderer == "sitemap":
+            return seo.sitemap(site, context["urls"])
+        if output.renderer == "robots":
+            return seo.robots(site)
+        if output.renderer == "opml":
+            return seo.opml(site, self.all_feeds)
+        if output.renderer == "manifest":
+            return seo.manifest(site)
+        raise ValueError(f"no renderer named {output.renderer!r}")
+
+
+def make_renderer(site: Site, theme: Theme, outputs: Sequence[Output]) -> Renderer:
+    strings = Strings(theme.i18n_dirs)
+    seen: dict[str, feeds.Feed] = {}
+    for output in outputs:
+        feed = output.context.get("feed")
+        if isinstance(feed, feeds.Feed) and output.renderer != "opml":
+            seen.setdefault(feed.url, feed)
+    return Renderer(site, make_environment(site, theme, strings), strings, tuple(seen.values()))
+
+
+def _template_problem(exc: Exception, output: Output, root: Path) -> Problem:
+    """Point at the template line where rendering failed, as Jinja rewrites tracebacks."""
+    if isinstance(exc, TemplateSyntaxError) and exc.filename:
+        return Problem(_rel(exc.filename, root), exc.lineno or 1, f"template error: {exc.message}")
+    for frame in reversed(traceback.extract_tb(exc.__traceback__)):
+        if frame.filename.endswith((".html", ".xml", ".txt")):
+            message = f"template error while rendering {output.url}: {exc}"
+            return Problem(_rel(frame.filename, root), frame.lineno or 1, message)
+    return Problem(output.renderer, 1, f"error while rendering {output.url}: {exc!r}")
+
+
+def _rel(filename: str, root: Path) -> str:
+    try:
+        return Path(filename).resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return filename
+
+
+# A forked worker finds the renderer here instead of receiving it pickled.
+_WORKER: tuple[Renderer, Sequence[Output], Path, Path] | None = None
+
+RenderResult = tuple[list[tuple[str, str]], list[Problem]]
+
+
+def _render_slice(indexes: range) -> RenderResult:
+    assert _WORKER is not None
+    renderer, outputs, staging, root = _WORKER
+    written: list[tuple[str, str]] = []
+    problems: list[Problem] = []
+    for index in indexes:
+        output = outputs[index]
+        try:
+            data = renderer.render(output)
+        except (TemplateError, KeyError, AttributeError, TypeError, ValueError) as exc:
+            problems.append(_template_problem(exc, output, root))
+            continue
+        name = output_file(output.url)
+        target = staging / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+        written.append((name, hashlib.blake2b(data, digest_size=16).hexdigest()))
+    return written, problems
+
+
+def render_all(
+    renderer: Renderer, outputs: Sequence[Output], staging: Path, jobs: int
+) -> RenderResult:
+    """Render ``outputs`` into ``staging``; returns (file, hash) pairs and template problems."""
+    global _WORKER
+    _WORKER = (renderer, outputs, staging, renderer.site.config.root)
+    try:
+        count = len(outputs)
+        if jobs <= 1 or count < 200 or "fork" not in multiprocessing.get_all_start_methods():
+            return _render_slice(range(count))
+        # Interleaved slices even out the cost (post pages are heavier than tag pages).
+        slices = [range(i, count, jobs * 4) for i in range(jobs * 4)]
+        context = multiprocessing.get_context("fork")
+        with context.Pool(jobs) as pool:
+            results = pool.map(_render_slice, slices)
+        written = [item for files, _ in results for item in files]
+        problems = [p for _, found in results for p in found]
+        return written, problems
+    finally:
+        _WORKER = None
+
+
+def default_jobs() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1

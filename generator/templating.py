@@ -1,0 +1,82 @@
+"""The Jinja2 environment: autoescape on, StrictUndefined, and the filters templates use.
+
+Content is never compiled as a template: titles and bodies are passed in as values, so
+``{{ 7*7 }}`` in a post stays literal text.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
+from jinja2.runtime import Context
+from markupsafe import Markup
+
+from generator.i18n import Strings, format_day
+from generator.model import Post, Site
+from generator.themes import Theme
+
+
+def _lang(context: Context) -> str:
+    return str(context.get("lang") or context["site"].config.language)
+
+
+def make_environment(site: Site, theme: Theme, strings: Strings) -> Environment:
+    config = site.config
+    env = Environment(
+        loader=FileSystemLoader(theme.template_dirs),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        auto_reload=False,
+    )
+    base_path = config.base_path.rstrip("/")
+
+    def url(path: str) -> str:
+        """A site path under base_url's path ('/blog/' sites work too)."""
+        return base_path + path if path.startswith("/") else path
+
+    @pass_context
+    def translate(context: Context, key: str, **values: Any) -> str:
+        return strings.get(_lang(context), key, **values)
+
+    @pass_context
+    def date(context: Context, value: dt.datetime, pattern: str = "long") -> str:
+        return format_day(value.astimezone(config.tz), _lang(context), pattern)
+
+    @pass_context
+    def month(context: Context, value: dt.date) -> str:
+        return format_day(value, _lang(context), "MMMM yyyy")
+
+    def isodate(value: dt.datetime) -> str:
+        return value.isoformat(timespec="seconds")
+
+    def to_json(value: Any) -> Markup:
+        # Safe inside <script>: no '</script>' or '<!--' can be formed from user text.
+        text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+        text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+        return Markup(text)
+
+    def authors_of(post: Post) -> list[Any]:
+        return [site.authors[a] for a in post.author_ids]
+
+    def comment_count(post: Post) -> int:
+        return len(site.comments.get(post.slug, ()))
+
+    env.filters.update(
+        url=url, absolute=config.absolute, date=date, month=month, isodate=isodate, json=to_json
+    )
+    env.globals.update(
+        site=site,
+        config=config,
+        t=translate,
+        authors_of=authors_of,
+        comment_count=comment_count,
+        main_menu=[p for p in site.pages if p.menu == "main"],
+        footer_menu=[p for p in site.pages if p.menu == "footer"],
+        build_year=site.build_time.year,
+    )
+    return env

@@ -1,0 +1,68 @@
+"""Themes: ``themes/<name>/`` with templates/, static/, i18n/ and an optional theme.yaml whose
+``extends: <parent>`` lets a theme override single templates and inherit the rest."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from generator.diagnostics import Diagnostics
+from generator.yamlsafe import load_yaml
+
+# The themes shipped with Dialogue, used when the site has no themes/<name>/ of its own.
+BUILTIN_THEMES = Path(__file__).resolve().parent.parent / "themes"
+
+
+@dataclass(frozen=True)
+class Theme:
+    """A theme and its ancestors, most specific first."""
+
+    chain: tuple[Path, ...]
+
+    @property
+    def template_dirs(self) -> list[str]:
+        return [str(d / "templates") for d in self.chain if (d / "templates").is_dir()]
+
+    @property
+    def static_dirs(self) -> list[Path]:
+        """Parents first, so a child's file replaces its parent's."""
+        return [d / "static" for d in reversed(self.chain) if (d / "static").is_dir()]
+
+    @property
+    def i18n_dirs(self) -> list[Path]:
+        return [d / "i18n" for d in reversed(self.chain) if (d / "i18n").is_dir()]
+
+    def files(self) -> list[Path]:
+        """Every file that shapes the output, for the build cache's key."""
+        return sorted(p for d in self.chain for p in d.rglob("*") if p.is_file())
+
+
+def _find(root: Path, name: str) -> Path | None:
+    for base in (root / "themes", BUILTIN_THEMES):
+        if (base / name).is_dir():
+            return base / name
+    return None
+
+
+def load_theme(root: Path, name: str, diag: Diagnostics) -> Theme | None:
+    chain: list[Path] = []
+    current: str | None = name
+    while current:
+        folder = _find(root, current)
+        if folder is None:
+            where = chain[-1] / "theme.yaml" if chain else root / "site.yaml"
+            diag.error(where, 1, f"theme '{current}' not found: create themes/{current}/")
+            return None
+        if folder in chain:
+            diag.error(folder / "theme.yaml", 1, f"theme '{current}' extends itself in a loop")
+            return None
+        chain.append(folder)
+        settings = folder / "theme.yaml"
+        current = None
+        if settings.is_file():
+            doc = load_yaml(settings.read_text(encoding="utf-8"))
+            for line, message in doc.problems:
+                diag.error(settings, line, message)
+            if isinstance(doc.data, dict) and isinstance(doc.data.get("extends"), str):
+                current = doc.data["extends"]
+    return Theme(tuple(chain))

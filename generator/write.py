@@ -1,0 +1,68 @@
+"""Write the site: everything goes into a staging folder beside the output, which is swapped in
+by renames only when the whole build succeeded. Readers never see a half-written site, and a
+failed build leaves the previous output exactly as it was."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterable
+from pathlib import Path
+
+from generator.model import Page, Post, Site
+from generator.themes import Theme
+
+
+def staging_for(output: Path) -> Path:
+    """A fresh staging folder on the same file system as ``output`` (rename must be atomic)."""
+    staging = output.parent / f".{output.name}.staging-{os.getpid()}"
+    if staging.exists():
+        shutil.rmtree(staging)
+    staging.mkdir(parents=True)
+    return staging
+
+
+def assets(site: Site, theme: Theme) -> list[tuple[Path, str]]:
+    """(source file, output path) for every file copied as it is."""
+    files: list[tuple[Path, str]] = []
+    for folder in theme.static_dirs:
+        files.extend(
+            (path, "static/" + path.relative_to(folder).as_posix())
+            for path in sorted(folder.rglob("*"))
+            if path.is_file()
+        )
+    items: list[Post | Page] = [*site.posts, *site.pages]
+    for item in items:
+        for path in item.bundle_files:
+            relative = path.relative_to(item.source.parent).as_posix()
+            files.append((path, item.url.lstrip("/") + relative))
+    for author in site.authors.values():
+        if author.avatar_source and author.avatar:
+            files.append((author.avatar_source, author.avatar.lstrip("/")))
+    return files
+
+
+def copy_assets(files: Iterable[tuple[Path, str]], staging: Path) -> int:
+    count = 0
+    for source, name in files:
+        target = staging / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source, target)
+        count += 1
+    return count
+
+
+def swap_in(staging: Path, output: Path) -> None:
+    """Replace ``output`` with ``staging`` by two renames; the old site is removed afterwards."""
+    if output.exists():
+        retired = output.parent / f".{output.name}.old-{os.getpid()}"
+        output.rename(retired)
+        staging.rename(output)
+        shutil.rmtree(retired, ignore_errors=True)
+    else:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        staging.rename(output)
+
+
+def discard(staging: Path) -> None:
+    shutil.rmtree(staging, ignore_errors=True)
