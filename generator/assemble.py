@@ -68,13 +68,10 @@ def _group(kind: str, posts: tuple[Post, ...], names_of: str) -> tuple[Taxon, ..
     members: dict[str, list[Post]] = defaultdict(list)
     for post in posts:
         values = post.tags if names_of == "tags" else (post.department,)
-        for name in values:
-            if not name:
-                continue
-            slug = slugify(name)
+        # Two spellings of one tag ('API', 'api') share a slug: list the post once.
+        for slug, name in {slugify(n): n for n in values if n}.items():
             names.setdefault(slug, name)
-            if post not in members[slug]:
-                members[slug].append(post)
+            members[slug].append(post)
     return tuple(
         Taxon(kind, names[slug], slug, tuple(members[slug]))
         for slug in sorted(names, key=lambda s: names[s].casefold())
@@ -120,8 +117,9 @@ def assemble(
             diag.error(page.source, 1, f"page slug '{page.slug}' is reserved: choose another")
     for moderator in config.comments.moderators:
         if moderator not in author_map:
+            # A warning: the site builds fine, only moderation lacks this person.
             message = f"unknown moderator '{moderator}': add content/authors/{moderator}.yaml"
-            diag.error(config.root / "site.yaml", 1, message)
+            diag.warning(config.root / "site.yaml", 1, message)
 
     now = options.now or dt.datetime.now(dt.UTC)
     published: list[Post] = []

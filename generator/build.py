@@ -1,28 +1,33 @@
 """The build, as a list of steps: read, assemble, plan, render, write.
 
 ``check`` runs the same pipeline and stops before writing; ``read_site`` stops after assembling
-(the moderation CLI uses it to know posts and their authors).
+(the moderation CLI uses it to know posts and their authors). The cache (cache.py) lets every
+step skip what did not change; a build with the cache gives the same bytes as one without.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 import multiprocessing
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator.assemble import BuildOptions, assemble
+from generator.cache import OutputManifest, PostCache, code_version, files_key, output_fingerprinter
 from generator.config import Config, load_config
 from generator.content.authors import read_author
 from generator.content.comments import load_comments
 from generator.content.discover import discover
 from generator.content.posts import read_page, read_post
-from generator.diagnostics import Diagnostics
+from generator.diagnostics import Diagnostics, Problem
 from generator.model import Author, Page, Post, Site
 from generator.plan import plan_outputs
 from generator.render import default_jobs, make_renderer, render_all
-from generator.themes import load_theme
-from generator.write import assets, copy_assets, discard, staging_for, swap_in
+from generator.themes import Theme, load_theme
+from generator.urls import output_file
+from generator.write import assets, commit, copy_assets, discard, staging_for, swap_in
 
 PARALLEL_READ_THRESHOLD = 64  # below this, starting processes costs more than it saves
 
@@ -32,7 +37,9 @@ class BuildReport:
     diag: Diagnostics
     site: Site | None = None
     pages_written: int = 0
+    pages_unchanged: int = 0
     assets_copied: int = 0
+    removed: int = 0
     seconds: float = 0.0
     output: Path | None = None
     written: list[tuple[str, str]] = field(default_factory=list)
@@ -42,24 +49,32 @@ class BuildReport:
         return self.site is not None and not self.diag.errors
 
 
-def _read_post(args: tuple[Path, Config]) -> tuple[Post | None, list]:
+def _read_post(args: tuple[Path, Config]) -> tuple[Post | None, list[Problem]]:
     return read_post(*args)
 
 
 def _read_posts(
-    config: Config, paths: tuple[Path, ...], jobs: int, diag: Diagnostics
+    config: Config, paths: tuple[Path, ...], jobs: int, diag: Diagnostics, cache: PostCache
 ) -> list[Post]:
-    work = [(path, config) for path in paths]
-    if jobs > 1 and len(work) >= PARALLEL_READ_THRESHOLD:
+    keys = {path: cache.key(path) for path in paths}
+    results = {path: cache.get(keys[path]) for path in paths}
+    missing = [(path, config) for path, result in results.items() if result is None]
+    if jobs > 1 and len(missing) >= PARALLEL_READ_THRESHOLD:
         with multiprocessing.get_context("fork").Pool(jobs) as pool:
-            results = pool.map(_read_post, work, chunksize=max(1, len(work) // (jobs * 8)))
+            chunk = max(1, len(missing) // (jobs * 8))
+            fresh = pool.map(_read_post, missing, chunksize=chunk)
     else:
-        results = [_read_post(item) for item in work]
+        fresh = [_read_post(item) for item in missing]
+    for (path, _), result in zip(missing, fresh, strict=True):
+        cache.put(keys[path], result)
+        results[path] = result
+    cache.save()
     posts = []
-    for post, problems in results:
+    for path in paths:
+        post, problems = results[path]
         diag.extend(problems)
         if post is not None:
-            posts.append(post)
+            posts.append(dataclasses.replace(post, digest=keys[path]))
     return posts
 
 
@@ -71,9 +86,11 @@ def read_site(
     future: bool = True,
     options: BuildOptions | None = None,
     jobs: int = 1,
+    cache: PostCache | None = None,
 ) -> Site | None:
     """Read and assemble everything under content/; None if there were errors."""
     options = options or BuildOptions(drafts=drafts, future=future)
+    cache = cache or PostCache(config, code_version(), enabled=False)
     sources = discover(config.content_path)
     authors: list[Author] = []
     for path in sources.authors:
@@ -81,16 +98,30 @@ def read_site(
         diag.extend(problems)
         if author:
             authors.append(author)
-    posts = _read_posts(config, sources.posts, jobs, diag)
+    posts = _read_posts(config, sources.posts, jobs, diag, cache)
     pages: list[Page] = []
     for path in sources.pages:
         page, problems = read_page(path, config)
         diag.extend(problems)
         if page:
-            pages.append(page)
+            digest = hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest()
+            pages.append(dataclasses.replace(page, digest=digest))
     comments = load_comments(config.content_path, diag)
     site = assemble(config, posts, pages, authors, comments, options, diag)
     return None if diag.errors else site
+
+
+def _global_key(code: str, site: Site, theme: Theme) -> str:
+    """What every page may show: code, settings, theme, authors, menus, the year."""
+    config = site.config
+    people = [a.source for a in site.authors.values()]
+    people += [a.avatar_source for a in site.authors.values() if a.avatar_source]
+    menus = [(p.slug, p.title, p.menu, p.url, p.lang) for p in site.pages]
+    taxa = [(t.kind, t.slug, t.name) for t in (*site.tags, *site.departments)]
+    parts = (code, repr(config), files_key(theme.files()), files_key(sorted(people)))
+    return hashlib.blake2b(
+        repr((parts, menus, taxa, site.build_time.year)).encode(), digest_size=16
+    ).hexdigest()
 
 
 def build(
@@ -101,6 +132,7 @@ def build(
     output_dir: str | None = None,
     jobs: int | None = None,
     write: bool = True,
+    clean: bool = False,
 ) -> BuildReport:
     started = time.perf_counter()
     diag = Diagnostics(root)
@@ -110,23 +142,52 @@ def build(
         return report
     theme = load_theme(root, config.theme, diag)
     jobs = jobs or default_jobs()
-    site = read_site(config, diag, options=options, jobs=jobs)
+    code = code_version()
+    cache = PostCache(config, code, enabled=write and not clean)
+    site = read_site(config, diag, options=options, jobs=jobs, cache=cache)
     if site is None or theme is None:
         return report
+
     outputs = plan_outputs(site)
+    fingerprint = output_fingerprinter(site, _global_key(code, site, theme))
+    keys = {output_file(o.url): fingerprint(o.url, o.renderer, o.context) for o in outputs}
+    files = {
+        name: f"asset:{src}:{src.stat().st_size}:{src.stat().st_mtime_ns}"
+        for src, name in assets(site, theme)
+    }
+    manifest = OutputManifest(config)
+    out = config.output_path
+    previous = manifest.load() if write and not clean and out.is_dir() else {}
+    todo = [
+        o
+        for o in outputs
+        if previous.get(output_file(o.url)) != keys[output_file(o.url)]
+        or not (out / output_file(o.url)).is_file()
+    ]
     renderer = make_renderer(site, theme, outputs)
-    staging = staging_for(config.output_path)
+    staging = staging_for(out)
     try:
-        report.written, problems = render_all(renderer, outputs, staging, jobs)
+        report.written, problems = render_all(renderer, todo, staging, jobs)
         diag.extend(problems)
         if diag.errors:
             return report
         report.site = site
         if write:
-            report.assets_copied = copy_assets(assets(site, theme), staging)
-            swap_in(staging, config.output_path)
+            changed_assets = [
+                (src, name)
+                for src, name in assets(site, theme)
+                if previous.get(name) != files[name] or not (out / name).is_file()
+            ]
+            report.assets_copied = copy_assets(changed_assets, staging)
+            manifest.forget()  # until the new output is complete, trust nothing
+            if previous:
+                report.removed = commit(staging, out, stale=set(previous) - set(keys) - set(files))
+            else:
+                swap_in(staging, out)
+            manifest.save({**keys, **files})
             report.pages_written = len(report.written)
-            report.output = config.output_path
+            report.pages_unchanged = len(outputs) - len(todo)
+            report.output = out
     finally:
         discard(staging)
     report.seconds = time.perf_counter() - started

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -15,8 +17,14 @@ def _site_root() -> Path:
     return Path.cwd()
 
 
+def _now() -> dt.datetime | None:
+    """The build's clock: DIALOGUE_NOW (an ISO datetime) pins it, so test builds are repeatable."""
+    value = os.environ.get("DIALOGUE_NOW")
+    return dt.datetime.fromisoformat(value) if value else None
+
+
 def _build_options(args: argparse.Namespace) -> BuildOptions:
-    return BuildOptions(drafts=args.drafts, future=args.future)
+    return BuildOptions(drafts=args.drafts, future=args.future, now=_now())
 
 
 def cmd_build(args: argparse.Namespace) -> int:
@@ -28,6 +36,7 @@ def cmd_build(args: argparse.Namespace) -> int:
         base_url=args.base_url,
         output_dir=args.out,
         jobs=args.jobs,
+        clean=args.clean,
     )
     if not args.quiet or report.diag.errors:
         report.diag.report()
@@ -48,9 +57,11 @@ def cmd_build(args: argparse.Namespace) -> int:
             if report.output.is_relative_to(site.config.root)
             else report.output
         )
+        unchanged = f", {report.pages_unchanged} unchanged" if report.pages_unchanged else ""
+        removed = f", {report.removed} removed" if report.removed else ""
         print(
-            f"Built {len(site.posts)} posts into {where}/: {report.pages_written} pages, "
-            f"{report.assets_copied} files copied in {report.seconds:.2f} s"
+            f"Built {len(site.posts)} posts into {where}/: {report.pages_written} pages written"
+            f"{unchanged}{removed}, {report.assets_copied} files copied in {report.seconds:.2f} s"
         )
     return 0
 
@@ -58,7 +69,7 @@ def cmd_build(args: argparse.Namespace) -> int:
 def cmd_check(args: argparse.Namespace) -> int:
     from generator.build import build
 
-    report = build(_site_root(), BuildOptions(drafts=True, future=True), write=False)
+    report = build(_site_root(), BuildOptions(drafts=True, future=True, now=_now()), write=False)
     report.diag.report()
     failed = report.diag.has_errors(strict=args.strict) or report.site is None
     if failed:

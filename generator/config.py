@@ -172,9 +172,12 @@ def _validate(config: Config, lines: dict[str, int]) -> list[tuple[int, str]]:
         add("permalink", f"unknown permalink placeholder {unknown} (use year, month, day, slug)")
     if "slug" not in placeholders or not config.permalink.startswith("/"):
         add("permalink", "permalink must start with '/' and contain {slug}")
-    out = Path(config.output_dir)
-    if out.is_absolute() or ".." in out.parts or out.parts[:1] in (("content",), ("themes",), ()):
-        add("output_dir", "output_dir must be a folder inside the site, not content/ or themes/")
+    out, root = config.output_path, config.root.resolve()
+    if root.is_relative_to(out) or any(out.is_relative_to(root / n) for n in ("content", "themes")):
+        add(
+            "output_dir",
+            "output_dir must be a folder of its own, not the site, content/ or themes/",
+        )
     queue = (config.root / config.comments.queue).resolve()
     for inside in (config.content_path.resolve(), config.output_path):
         if queue.is_relative_to(inside):

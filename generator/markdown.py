@@ -51,20 +51,32 @@ def _first_paragraph(tokens: Sequence[Token]) -> str:
 # ---------------------------------------------------------------- posts
 
 
-def _highlight(code: str, lang: str, _attrs: str) -> str:
-    """Pygments for fenced code with a known language; plain escaped code otherwise."""
-    from pygments import highlight
-    from pygments.formatters import HtmlFormatter
+@cache
+def _lexer(name: str) -> Any:
     from pygments.lexers import get_lexer_by_name
     from pygments.util import ClassNotFound
 
+    try:
+        return get_lexer_by_name(name)
+    except ClassNotFound:
+        return None
+
+
+@cache
+def _formatter() -> Any:
+    from pygments.formatters import HtmlFormatter
+
+    return HtmlFormatter(nowrap=True)
+
+
+def _highlight(code: str, lang: str, _attrs: str) -> str:
+    """Pygments for fenced code with a known language; plain escaped code otherwise."""
+    from pygments import highlight
+
     name = lang.split()[0] if lang else ""
     label = f' data-lang="{escape(name)}"' if name else ""
-    try:
-        lexer = get_lexer_by_name(name) if name else None
-    except ClassNotFound:
-        lexer = None
-    body = highlight(code, lexer, HtmlFormatter(nowrap=True)) if lexer else escape(code)
+    lexer = _lexer(name) if name else None
+    body = highlight(code, lexer, _formatter()) if lexer else escape(code)
     return f'<pre class="highlight"{label}><code>{body}</code></pre>\n'
 
 

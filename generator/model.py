@@ -69,6 +69,7 @@ class Post:
     toc: bool | None = None
     bundle_files: tuple[Path, ...] = ()  # images and other files beside index.md
     url: str = ""  # site path, '/2026/11/slug/'
+    digest: str = ""  # content key of the source (see cache.py)
     key_lines: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
 
     def line_of(self, key: str) -> int:
@@ -104,6 +105,7 @@ class Page:
     draft: bool = False
     bundle_files: tuple[Path, ...] = ()
     url: str = ""
+    digest: str = ""
 
     @property
     def html(self) -> str:

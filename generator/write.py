@@ -66,3 +66,24 @@ def swap_in(staging: Path, output: Path) -> None:
 
 def discard(staging: Path) -> None:
     shutil.rmtree(staging, ignore_errors=True)
+
+
+def commit(staging: Path, output: Path, stale: set[str]) -> int:
+    """Move each changed file into ``output`` by an atomic rename; remove files of pages that
+    no longer exist. Returns how many were removed."""
+    for source in sorted(p for p in staging.rglob("*") if p.is_file()):
+        target = output / source.relative_to(staging)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(source, target)
+    removed = 0
+    for name in sorted(stale):
+        target = output / name
+        if target.is_file():
+            target.unlink()
+            removed += 1
+            # Drop folders left empty, up to the output's root.
+            folder = target.parent
+            while folder != output and not any(folder.iterdir()):
+                folder.rmdir()
+                folder = folder.parent
+    return removed

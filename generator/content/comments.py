@@ -155,8 +155,16 @@ def read_comment(path: Path, diag: Diagnostics) -> CommentFile | None:
     if not ok:
         return None
     comment = CommentFile(**values)
-    if comment.id != path.stem or not COMMENT_ID.match(comment.id):
-        diag.error(path, doc.line_of("id"), f"id '{comment.id}' must match the file name")
+    if not COMMENT_ID.match(comment.id):
+        message = (
+            f"id '{comment.id}' is not a comment id (26 characters, digits and capital letters "
+            "as the moderation CLI writes them)"
+        )
+        diag.error(path, doc.line_of("id"), message)
+        return None
+    if comment.id != path.stem:
+        message = f"id '{comment.id}' must match the file name: rename it to {comment.id}.yaml"
+        diag.error(path, doc.line_of("id"), message)
         return None
     if comment.post != path.parent.name:
         diag.error(path, doc.line_of("post"), f"post '{comment.post}' must match its folder")
