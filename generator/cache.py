@@ -24,6 +24,7 @@ from generator.config import Config
 from generator.model import Author, Comment, Page, Post, Site, Taxon, Thread
 
 CACHE_DIR = ".dialogue/cache"
+_PLAIN = (str, int, float, bool, dt.datetime, dt.date)  # their repr() is their content
 _LIBRARIES = ("markdown-it-py", "mdit-py-plugins", "pygments", "nh3", "pyyaml", "jinja2", "feedgen")
 
 
@@ -152,7 +153,7 @@ def output_fingerprinter(site: Site, global_key: str) -> Callable[[str, str, dic
             for name in sorted(value):
                 out.append(f"{name}=")
                 walk(value[name], out)
-        elif isinstance(value, str | int | float | bool | dt.datetime | dt.date) or value is None or dataclasses.is_dataclass(value):
+        elif value is None or isinstance(value, _PLAIN) or dataclasses.is_dataclass(value):
             out.append(repr(value))
         else:
             raise TypeError(f"cannot fingerprint {type(value).__name__}")
