@@ -50,6 +50,9 @@ def cmd_build(args: argparse.Namespace) -> int:
     site = report.site
     assert site is not None and report.output is not None
     if not args.quiet:
+        if args.verbose:
+            for name, _ in sorted(report.written):
+                print(f"written: {name}")
         for post in site.scheduled:
             print(f"scheduled: {post.source.relative_to(site.config.root)} ({post.date:%Y-%m-%d})")
         where = (

@@ -76,7 +76,7 @@ def _lines_of_keys(node: yaml.Node | None, prefix: str, out: dict[str, int], off
             _lines_of_keys(value_node, name + ".", out, offset)
 
 
-def describe_yaml_error(exc: yaml.YAMLError, text: str) -> tuple[int, str]:
+def describe_yaml_error(exc: yaml.YAMLError, text: str, line_offset: int = 0) -> tuple[int, str]:
     """Turn a PyYAML exception into (0-based line, short message)."""
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
     line = mark.line if mark is not None else 0
@@ -88,6 +88,11 @@ def describe_yaml_error(exc: yaml.YAMLError, text: str) -> tuple[int, str]:
             return line, "tab character used for indentation (indent with spaces)"
     problem = getattr(exc, "problem", None) or str(exc)
     context = getattr(exc, "context", None)
+    start = getattr(exc, "context_mark", None)
+    if context and start is not None and start.line != line:
+        # The mistake is usually where the construct began ("name: [Bob" on the line before).
+        began = start.line + 1 + line_offset
+        return line, f"invalid YAML: {problem} ({context} that starts on line {began})"
     return line, f"invalid YAML: {context}, {problem}" if context else f"invalid YAML: {problem}"
 
 
@@ -104,7 +109,7 @@ def load_yaml(text: str, line_offset: int = 0) -> YamlDocument:
         _lines_of_keys(node, "", doc.key_lines, line_offset)
         doc.data = loader.construct_document(node) if node is not None else None
     except yaml.YAMLError as exc:
-        line, message = describe_yaml_error(exc, text)
+        line, message = describe_yaml_error(exc, text, line_offset)
         doc.problems.append((line + 1 + line_offset, message))
     finally:
         loader.dispose()

@@ -17,22 +17,26 @@ LINK_SCHEMES = ("https://", "http://", "mailto:")
 
 
 def read_author(path: Path, root: Path) -> tuple[Author | None, list[Problem]]:
+    """One author file; with errors, a placeholder Author that has only the id (or None)."""
     rel = path.relative_to(root).as_posix()
     problems: list[Problem] = []
     author_id = path.stem
     if not SLUG.match(author_id):
         message = f"author id '{author_id}' must be lower case a-z, 0-9 and '-': rename the file"
         return None, [Problem(rel, 1, message)]
+    # A broken author file still yields its id (the build fails on its problems anyway), so
+    # posts naming the author don't get a second, misleading "unknown author: add ..." error.
+    placeholder = Author(id=author_id, name=author_id, source=path)
     text, decode_problems = decode(path.read_bytes())
     if text is None:
-        return None, [Problem(rel, line, message) for line, message in decode_problems]
+        return placeholder, [Problem(rel, line, message) for line, message in decode_problems]
     doc = load_yaml(text)
     problems.extend(Problem(rel, line, message) for line, message in doc.problems)
     if not isinstance(doc.data, dict):
         if not problems:
             got = type_name(doc.data)
             problems.append(Problem(rel, 1, f"an author file must be a mapping, got {got}"))
-        return None, problems
+        return placeholder, problems
     fm = FrontMatter(data={str(k): v for k, v in doc.data.items()}, key_lines=doc.key_lines)
     fields = Fields(rel, fm, problems)
     fields.check_keys(AUTHOR_KEYS, required=("name",))
@@ -65,5 +69,5 @@ def read_author(path: Path, root: Path) -> tuple[Author | None, list[Problem]]:
         links=tuple(links),
     )
     if any(p.severity == "error" for p in problems):
-        return None, problems
+        return placeholder, problems
     return author, problems

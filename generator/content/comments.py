@@ -77,9 +77,20 @@ def _scalar(value: Any) -> str:
     return text.removesuffix("\n...\n").rstrip("\n")
 
 
+def _check_text(name: str, value: Any) -> None:
+    # A lone surrogate can't be written as UTF-8: YAML would write an escape it can't read back.
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError as exc:
+            raise ValueError(f"comment {name} is not valid Unicode text: {exc.reason}") from exc
+
+
 def dump_comment(comment: CommentFile) -> str:
     """The file's text, keys in SPEC order; every value loads back unchanged."""
     lines = []
+    for name in FIELDS:
+        _check_text(name, getattr(comment, name))
     for name in FIELDS[:-1]:
         value = getattr(comment, name)
         if name == "website" and value is None:
@@ -88,7 +99,11 @@ def dump_comment(comment: CommentFile) -> str:
     body = yaml.dump(
         {"body": _Literal(comment.body)}, Dumper=_BodyDumper, allow_unicode=True, width=1_000_000
     )
-    return "\n".join(lines) + "\n" + body.removesuffix("...\n")
+    # After a keep-chomping block ("|+") PyYAML ends the document with a "..." line. Only that
+    # unindented marker goes: a body line ending in "..." is indented and must stay.
+    if body.endswith("\n...\n"):
+        body = body.removesuffix("...\n")
+    return "\n".join(lines) + "\n" + body
 
 
 def comment_path(content_dir: Path, post_slug: str, comment_id: str) -> Path:

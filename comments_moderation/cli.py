@@ -1,0 +1,169 @@
+"""``dialogue comments ...``: the moderation commands (SPEC, "Commands").
+
+``add_arguments(subparsers)`` registers the command tree on the ``dialogue`` parser and
+``run(args, root)`` carries it out (exit 0 ok, 1 a comment or data problem, 2 usage).
+``python -m comments_moderation.cli comments list`` works on its own too.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import io
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from comments_moderation import db
+from comments_moderation.commands import HANDLERS as READ_HANDLERS
+from comments_moderation.commands import Context, Usage
+from comments_moderation.decisions import HANDLERS as DECISION_HANDLERS
+from comments_moderation.queue import STATUSES
+from generator.config import load_config
+from generator.diagnostics import Diagnostics
+
+DEFAULT_PORT = 8080
+
+
+def _date(text: str) -> dt.datetime:
+    try:
+        value = dt.datetime.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"'{text}' is not a date: write it as 2026-11-23 or 2026-11-23T08:00"
+        ) from None
+    return value
+
+
+def _days(text: str) -> int:
+    if not text.isdigit():
+        raise argparse.ArgumentTypeError(f"'{text}' is not a number of days, e.g. 90")
+    return int(text)
+
+
+def add_arguments(subparsers: Any) -> argparse.ArgumentParser:
+    """Register ``comments`` and its sub-commands on an argparse subparsers object."""
+    comments = subparsers.add_parser(
+        "comments", help="moderate readers' comments", description="Moderate readers' comments."
+    )
+    commands = comments.add_subparsers(dest="comments_command", required=True, metavar="COMMAND")
+    by_help = "moderator's author id (default: DIALOGUE_MODERATOR, then git config user.email)"
+
+    listing = commands.add_parser("list", help="list comments (default: pending)")
+    listing.add_argument("--status", choices=(*STATUSES, "all"), default="pending")
+    listing.add_argument("--post", metavar="SLUG", help="only comments on this post")
+    who = listing.add_mutually_exclusive_group()
+    who.add_argument("--mine", action="store_true", help="only what you may decide")
+    who.add_argument("--author", metavar="ID", help="only comments on this author's posts")
+    listing.add_argument("--overdue", action="store_true", help="only pending ones past the SLA")
+    listing.add_argument("--json", action="store_true", help="machine-readable output")
+
+    show = commands.add_parser("show", help="everything about one comment")
+    show.add_argument("id", metavar="ID")
+    show.add_argument("--json", action="store_true")
+
+    for name, text in (
+        ("approve", "publish comments (writes content/comments/...)"),
+        ("reject", "reject comments"),
+        ("spam", "mark comments as spam"),
+        ("delete", "unpublish approved comments (removes their files)"),
+    ):
+        command = commands.add_parser(name, help=text)
+        command.add_argument("ids", nargs="+", metavar="ID")
+        if name == "reject":
+            command.add_argument("--reason", metavar="TEXT", help="kept in the audit log")
+        command.add_argument("--by", metavar="AUTHOR_ID", help=by_help)
+
+    reply = commands.add_parser("reply", help="answer a comment as a member of the team")
+    reply.add_argument("id", metavar="ID")
+    reply.add_argument("--as", dest="as_author", required=True, metavar="AUTHOR_ID")
+    text = reply.add_mutually_exclusive_group(required=True)
+    text.add_argument("--body", metavar="TEXT", help="the answer (Markdown)")
+    text.add_argument("--file", metavar="PATH", help="read the answer from a file (- for stdin)")
+
+    stats = commands.add_parser("stats", help="waiting, overdue and response times")
+    stats.add_argument("--json", action="store_true")
+
+    log = commands.add_parser("log", help="the audit trail: who decided what, when")
+    log.add_argument("--since", type=_date, metavar="DATE", help="from this date on")
+    log.add_argument("--json", action="store_true")
+
+    purge = commands.add_parser("purge", help="erase personal data of rejected and spam comments")
+    purge.add_argument("--older-than", type=_days, required=True, metavar="DAYS")
+    purge.add_argument("--by", metavar="AUTHOR_ID", help=by_help)
+
+    serve = commands.add_parser("serve", help="run the intake endpoint under waitress")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=DEFAULT_PORT, help="0 picks a free port")
+    return comments
+
+
+def serve(args: argparse.Namespace, root: Path) -> int:
+    from waitress import create_server
+
+    from comments_moderation.intake import make_application
+
+    diag = Diagnostics(root)
+    config = load_config(root, diag)
+    if config is None:
+        diag.report(sys.stderr)
+        return 1
+    # Dialogue decides itself whom to believe (comments.trusted_proxies): waitress must pass
+    # X-Forwarded-For through instead of dropping it.
+    server: Any = create_server(
+        make_application(config),
+        host=args.host,
+        port=args.port,
+        clear_untrusted_proxy_headers=False,
+    )
+    path = config.comments.endpoint if config.comments.endpoint.startswith("/") else "/comments"
+    print(f"Comment intake on http://{args.host}:{server.effective_port}{path}", flush=True)
+    try:
+        server.run()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.close()
+    return 0
+
+
+def run(args: argparse.Namespace, root: Path) -> int:
+    if isinstance(sys.stdout, io.TextIOWrapper):
+        # A terminal that can't show a character gets an escape, never a crash.
+        sys.stdout.reconfigure(errors="backslashreplace")
+    if args.comments_command == "serve":
+        return serve(args, root)
+    diag = Diagnostics(root)
+    config = load_config(root, diag)
+    if config is None:
+        diag.report(sys.stderr)
+        return 1
+    try:
+        conn = db.connect(config.queue_path)
+    except db.QueueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    context = Context(config=config, conn=conn, root=root)
+    handler = {**READ_HANDLERS, **DECISION_HANDLERS}[args.comments_command]
+    try:
+        return handler(context, args)
+    except Usage as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    finally:
+        conn.close()
+
+
+def main(argv: Sequence[str] | None = None, root: Path | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="dialogue")
+    add_arguments(parser.add_subparsers(dest="command", required=True))
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # argparse exits 2 on usage errors; keep main callable in-process
+        return int(exc.code or 0)
+    return run(args, root or Path.cwd())
+
+
+if __name__ == "__main__":
+    sys.exit(main())

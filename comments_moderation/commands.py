@@ -1,0 +1,250 @@
+"""The reading commands: list, show, stats, log; and what every command shares (Context)."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sqlite3
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from comments_moderation import output, publish, queue, stats
+from comments_moderation.output import safe
+from comments_moderation.permissions import IdentityError, Team, identify, team_from_site
+from comments_moderation.queue import QueuedComment
+from generator.config import Config
+from generator.diagnostics import Diagnostics
+
+
+class Usage(Exception):
+    """A usage error (exit 2); the message says what to type instead."""
+
+
+class SiteUnreadable(Exception):
+    pass
+
+
+@dataclass
+class Context:
+    config: Config
+    conn: sqlite3.Connection
+    root: Path
+    now: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC))
+    _team: Team | None = None
+
+    def team(self) -> Team:
+        """Posts and authors, read from content/ once, when a command needs them."""
+        if self._team is None:
+            from generator.build import read_site
+
+            diag = Diagnostics(self.root)
+            site = read_site(self.config, diag, drafts=True, future=True)
+            if site is None:
+                diag.report(sys.stderr)
+                raise SiteUnreadable
+            self._team = team_from_site(site)
+        return self._team
+
+    def moderator(self, by: str | None) -> str:
+        try:
+            return identify(by, self.team(), self.root)
+        except IdentityError as exc:
+            raise Usage(str(exc)) from None
+
+    def repair(self) -> None:
+        try:
+            for line in publish.repair(self.conn, self.config):
+                print(f"repair: {line}", file=sys.stderr)
+        except OSError as exc:
+            print(f"warning: cannot bring content/comments/ up to date: {exc}", file=sys.stderr)
+
+    def overdue(self, comment: QueuedComment) -> bool:
+        sla = dt.timedelta(hours=self.config.comments.sla_hours)
+        return comment.status == "pending" and self.now - comment.created > sla
+
+    def local(self, moment: dt.datetime | None) -> str | None:
+        return moment.astimezone(self.config.tz).isoformat(timespec="seconds") if moment else None
+
+
+def as_json(ctx: Context, c: QueuedComment) -> dict[str, Any]:
+    return {
+        "id": c.id,
+        "post": c.post,
+        "parent": c.parent,
+        "name": c.name,
+        "email": c.email,
+        "website": c.website,
+        "body": c.body,
+        "created": ctx.local(c.created),
+        "status": c.status,
+        "overdue": ctx.overdue(c),
+        "spam_reasons": list(c.spam_reasons),
+        "signals": list(c.signals),
+        "staff": c.staff,
+        "decided": ctx.local(c.decided),
+        "decided_by": c.decided_by,
+        "reason": c.reason,
+    }
+
+
+def cmd_list(ctx: Context, args: argparse.Namespace) -> int:
+    try:
+        ctx.repair()
+        status = None if args.status == "all" else args.status
+        comments = queue.list_comments(ctx.conn, "pending" if args.overdue else status, args.post)
+        if args.overdue:
+            comments = [c for c in comments if ctx.overdue(c)]
+        if args.mine:
+            me = ctx.moderator(None)
+            comments = [c for c in comments if ctx.team().may_moderate(me, c.post)]
+        elif args.author:
+            team = ctx.team()
+            if args.author not in team.authors:
+                raise Usage(f"--author {args.author}: no such author (see content/authors/)")
+            comments = [c for c in comments if args.author in team.post_authors.get(c.post, ())]
+    except SiteUnreadable:
+        return 1
+    if args.json:
+        print(output.dumps([as_json(ctx, c) for c in comments]))
+        return 0
+    if not comments:
+        print(f"no {'overdue ' if args.overdue else ''}{args.status} comments".replace(" all", ""))
+        return 0
+    rows = [["ID", "AGE", "POST", "NAME", "COMMENT", "STATUS", "NOTE"]]
+    for c in comments:
+        state = c.status + (" OVERDUE" if ctx.overdue(c) else "")
+        note = "; ".join((*c.spam_reasons, *c.signals, *([f"staff: {c.staff}"] if c.staff else [])))
+        cells = [c.id, output.age(c.created, ctx.now), c.post, c.name, output.first_line(c.body)]
+        rows.append([safe(x) for x in (*cells, state, note)])
+    output.table(rows)
+    overdue = sum(ctx.overdue(c) for c in comments)
+    summary = f"{len(comments)} comment{'s' * (len(comments) != 1)}"
+    if overdue:
+        summary += f", {overdue} overdue (pending > {ctx.config.comments.sla_hours} h)"
+    print(summary)
+    return 0
+
+
+def find_comment(ctx: Context, typed: str) -> QueuedComment:
+    """A comment by id or unique prefix; Usage names the problem and the fix."""
+    try:
+        return queue.get(ctx.conn, typed)
+    except queue.Ambiguous as exc:
+        raise Usage(f"{safe(typed)}: {exc.count} comments start so: type more of the id") from None
+    except queue.NotFound:
+        raise Usage(
+            f"{safe(typed)}: no such comment: see `dialogue comments list --status all`"
+        ) from None
+
+
+def cmd_show(ctx: Context, args: argparse.Namespace) -> int:
+    try:
+        c = find_comment(ctx, args.id)
+    except Usage as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    entries = queue.audit_log(ctx.conn, comment=c.id)
+    if args.json:
+        data = as_json(ctx, c) | {
+            "user_agent": c.user_agent,
+            "client_hash": c.client_hash,
+            "purged": ctx.local(c.purged),
+            "audit": [
+                {"at": ctx.local(e.at), "action": e.action, "by": e.moderator, "reason": e.reason}
+                for e in entries
+            ],
+        }
+        print(output.dumps(data))
+        return 0
+    fields = [
+        ("id", c.id),
+        ("post", c.post),
+        ("parent", c.parent or "-"),
+        ("status", c.status + (" (OVERDUE)" if ctx.overdue(c) else "")),
+        ("created", f"{ctx.local(c.created)} ({output.age(c.created, ctx.now)} ago)"),
+        ("name", c.name),
+        ("email", c.email or "-"),
+        ("website", c.website or "-"),
+        ("staff", c.staff or "-"),
+        ("spam", "; ".join(c.spam_reasons) or "-"),
+        ("signals", "; ".join(c.signals) or "-"),
+        ("user agent", c.user_agent or "-"),
+    ]
+    for label, value in fields:
+        print(f"{label + ':':12} {safe(value)}")
+    for e in entries:
+        reason = f" ({safe(e.reason)})" if e.reason else ""
+        print(f"{'decision:':12} {ctx.local(e.at)} {e.action} by {safe(e.moderator)}{reason}")
+    print()
+    for line in c.body.splitlines():
+        print(f"    {safe(line, keep_lines=True)}")
+    return 0
+
+
+def cmd_stats(ctx: Context, args: argparse.Namespace) -> int:
+    try:
+        team: Team | None = ctx.team()
+    except SiteUnreadable:
+        print("warning: content/ has errors: no per-author figures", file=sys.stderr)
+        team = None
+    sla = dt.timedelta(hours=ctx.config.comments.sla_hours)
+    data = stats.compute(queue.list_comments(ctx.conn), team, sla, ctx.now)
+    if args.json:
+        print(output.dumps(data))
+        return 0
+    oldest = data["oldest_pending"]
+    print(f"pending:  {data['pending']}  (overdue: {data['overdue']}, SLA {sla_text(ctx)})")
+    if oldest:
+        age = output.duration(oldest["age_seconds"])
+        print(f"oldest pending: {oldest['id']} on {safe(oldest['post'])}, waiting {age}")
+    print(f"median time to decision:    {output.duration(data['median_decision_seconds'])}")
+    print(f"median time to staff reply: {output.duration(data['median_first_reply_seconds'])}")
+    for title, group in (("post", data["posts"]), ("author", data["authors"])):
+        rows = [[title.upper(), "PENDING", "OVERDUE", "APPROVED", "REJECTED", "SPAM", "DECISION",
+                 "REPLY"]]  # fmt: skip
+        for key, s in group.items():
+            numbers = [str(s[k]) for k in ("pending", "overdue", "approved", "rejected", "spam")]
+            rows.append([safe(key), *numbers, output.duration(s["median_decision_seconds"]),
+                         output.duration(s["median_first_reply_seconds"])])  # fmt: skip
+        if len(rows) > 1:
+            print()
+            output.table(rows)
+    return 0
+
+
+def sla_text(ctx: Context) -> str:
+    return f"{ctx.config.comments.sla_hours} h"
+
+
+def cmd_log(ctx: Context, args: argparse.Namespace) -> int:
+    since = args.since
+    if since is not None and since.tzinfo is None:
+        since = since.replace(tzinfo=ctx.config.tz)
+    entries = queue.audit_log(ctx.conn, since=since)
+    if args.json:
+        print(output.dumps([
+            {"at": ctx.local(e.at), "comment": e.comment, "post": e.post, "action": e.action,
+             "by": e.moderator, "reason": e.reason} for e in entries
+        ]))  # fmt: skip
+        return 0
+    if not entries:
+        print("no decisions yet" if since is None else "no decisions since then")
+    rows = [["WHEN", "WHO", "ACTION", "COMMENT", "POST", "REASON"]]
+    for e in entries:
+        when = e.at.astimezone(ctx.config.tz).strftime("%Y-%m-%d %H:%M")
+        cells = (when, e.moderator, e.action, e.comment, e.post or "-", e.reason or "")
+        rows.append([safe(x) for x in cells])
+    if entries:
+        output.table(rows)
+    return 0
+
+
+HANDLERS: dict[str, Callable[[Context, argparse.Namespace], int]] = {
+    "list": cmd_list,
+    "show": cmd_show,
+    "stats": cmd_stats,
+    "log": cmd_log,
+}

@@ -1,0 +1,97 @@
+"""Who may moderate what: a post's own authors its comments, ``comments.moderators`` all.
+
+And who is typing: ``--by``, else DIALOGUE_MODERATOR, else the author whose ``email`` is
+``git config user.email`` in the site's repository (SPEC, "Commands").
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from generator.model import Author, Site
+
+
+class IdentityError(Exception):
+    """The moderator can't be identified; the message says how to say who you are."""
+
+
+@dataclass(frozen=True)
+class Team:
+    authors: Mapping[str, Author]
+    post_authors: Mapping[str, tuple[str, ...]]  # post slug -> its author ids
+    moderators: tuple[str, ...]
+
+    def may_moderate(self, who: str, post: str) -> bool:
+        return who in self.moderators or who in self.post_authors.get(post, ())
+
+    def who_may(self, post: str) -> list[str]:
+        return sorted({*self.post_authors.get(post, ()), *self.moderators})
+
+    def refusal(self, who: str, post: str) -> str:
+        authors = ", ".join(self.post_authors.get(post, ())) or "none: the post is gone"
+        moderators = ", ".join(self.moderators) or "none"
+        return (
+            f"{who} may not moderate comments on '{post}': its authors ({authors}) and the "
+            f"moderators ({moderators}) may; ask one of them, or add {who} to "
+            "comments.moderators in site.yaml"
+        )
+
+
+def team_from_site(site: Site) -> Team:
+    posts = (*site.posts, *site.scheduled)
+    return Team(
+        authors=site.authors,
+        post_authors={p.slug: p.author_ids for p in posts},
+        moderators=site.config.comments.moderators,
+    )
+
+
+def git_email(root: Path) -> str | None:
+    try:
+        done = subprocess.run(
+            ["git", "config", "user.email"],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            timeout=10,
+            check=False,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None  # no git installed, or it hangs: identify by --by instead
+    email = done.stdout.strip()
+    return email if done.returncode == 0 and email else None
+
+
+def _known(team: Team, author_id: str, source: str) -> str:
+    if author_id not in team.authors:
+        known = ", ".join(sorted(team.authors)) or "none yet"
+        raise IdentityError(
+            f"{source} names '{author_id}', who is not an author: use one of {known}, "
+            f"or add content/authors/{author_id}.yaml"
+        )
+    return author_id
+
+
+def identify(
+    by: str | None, team: Team, root: Path, environ: Mapping[str, str] | None = None
+) -> str:
+    """The moderator's author id; IdentityError says how to fix it."""
+    environ = os.environ if environ is None else environ
+    if by:
+        return _known(team, by, "--by")
+    if environ.get("DIALOGUE_MODERATOR"):
+        return _known(team, environ["DIALOGUE_MODERATOR"], "DIALOGUE_MODERATOR")
+    email = git_email(root)
+    if email:
+        for author in team.authors.values():
+            if author.email and author.email.strip().casefold() == email.casefold():
+                return author.id
+    found = f" ({email} is no author's email)" if email else ""
+    raise IdentityError(
+        f"cannot tell who is moderating{found}: pass --by AUTHOR_ID, set DIALOGUE_MODERATOR, "
+        "or put your `git config user.email` as email: in content/authors/<your id>.yaml"
+    )

@@ -1,0 +1,1 @@
+"""Tests of ``dialogue serve`` (a package, so that the tests can import the helpers in conftest)."""
