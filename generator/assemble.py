@@ -79,14 +79,19 @@ def _group(kind: str, posts: tuple[Post, ...], names_of: str) -> tuple[Taxon, ..
 
 
 def _comments(
-    config: Config, files: list[CommentFile], posts: dict[str, Post], diag: Diagnostics
+    config: Config,
+    files: list[CommentFile],
+    posts: dict[str, Post],
+    all_slugs: set[str],
+    diag: Diagnostics,
 ) -> dict[str, tuple[Comment, ...]]:
     by_post: dict[str, list[Comment]] = defaultdict(list)
     content = config.content_path
     for item in files:
         source = content / "comments" / item.post / f"{item.id}.yaml"
         if item.post not in posts:
-            diag.warning(source, 2, f"comment on unknown post '{item.post}': it is not shown")
+            if item.post not in all_slugs:  # a draft's or scheduled post's comments just wait
+                diag.warning(source, 2, f"comment on unknown post '{item.post}': it is not shown")
             continue
         by_post[item.post].append(to_model(item, source, render_comment(item.body)))
     for post_comments in by_post.values():
@@ -149,7 +154,9 @@ def assemble(
         posts=ordered,
         pages=visible_pages,
         authors=author_map,
-        comments=_comments(config, comments, {p.slug: p for p in ordered}, diag),
+        comments=_comments(
+            config, comments, {p.slug: p for p in ordered}, {p.slug for p in posts}, diag
+        ),
         tags=_group("tags", ordered, "tags"),
         departments=_group("departments", ordered, "departments"),
         scheduled=tuple(sorted(scheduled, key=lambda p: p.date)),

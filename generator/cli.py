@@ -20,10 +20,20 @@ def _site_root() -> Path:
 def _now() -> dt.datetime | None:
     """The build's clock: DIALOGUE_NOW (an ISO datetime) pins it, so test builds are repeatable."""
     value = os.environ.get("DIALOGUE_NOW")
-    return dt.datetime.fromisoformat(value) if value else None
+    if not value:
+        return None
+    now = dt.datetime.fromisoformat(value)
+    return now if now.tzinfo else now.replace(tzinfo=dt.UTC)
 
 
-def _build_options(args: argparse.Namespace) -> BuildOptions:
+def _positive(text: str) -> int:
+    number = int(text)
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"must be 1 or more, got {number}")
+    return number
+
+
+def build_options(args: argparse.Namespace) -> BuildOptions:
     return BuildOptions(drafts=args.drafts, future=args.future, now=_now())
 
 
@@ -32,7 +42,7 @@ def cmd_build(args: argparse.Namespace) -> int:
 
     report = build(
         _site_root(),
-        _build_options(args),
+        build_options(args),
         base_url=args.base_url,
         output_dir=args.out,
         jobs=args.jobs,
@@ -62,8 +72,9 @@ def cmd_build(args: argparse.Namespace) -> int:
         )
         unchanged = f", {report.pages_unchanged} unchanged" if report.pages_unchanged else ""
         removed = f", {report.removed} removed" if report.removed else ""
+        posts = f"{len(site.posts)} post{'s' * (len(site.posts) != 1)}"
         print(
-            f"Built {len(site.posts)} posts into {where}/: {report.pages_written} pages written"
+            f"Built {posts} into {where}/: {report.pages_written} pages written"
             f"{unchanged}{removed}, {report.assets_copied} files copied in {report.seconds:.2f} s"
         )
     return 0
@@ -117,7 +128,7 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--future", action="store_true", help="include scheduled posts")
     build.add_argument("--base-url", help="override base_url (e.g. for a preview)")
     build.add_argument("--out", metavar="DIR", help="output folder (default: output_dir)")
-    build.add_argument("--jobs", type=int, metavar="N", help="processes (default: all cores)")
+    build.add_argument("--jobs", type=_positive, metavar="N", help="processes (default: all cores)")
     build.add_argument("--clean", action="store_true", help="ignore the cache: rebuild all")
     build.add_argument("-q", "--quiet", action="store_true", help="print errors only")
     build.add_argument("-v", "--verbose", action="store_true", help="say what was rebuilt")

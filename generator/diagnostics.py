@@ -65,7 +65,8 @@ class Diagnostics:
     def has_errors(self, strict: bool = False) -> bool:
         return bool(self.errors) or (strict and bool(self.warnings))
 
-    def report(self, stream: TextIO = sys.stderr) -> None:
+    def report(self, stream: TextIO | None = None) -> None:
         """Print every problem once, in file order, errors and warnings interleaved."""
+        stream = stream or sys.stderr
         for problem in sorted(set(self.problems), key=lambda p: (p.path, p.line, p.message)):
             print(problem, file=stream)

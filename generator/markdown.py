@@ -77,7 +77,8 @@ def _highlight(code: str, lang: str, _attrs: str) -> str:
     label = f' data-lang="{escape(name)}"' if name else ""
     lexer = _lexer(name) if name else None
     body = highlight(code, lexer, _formatter()) if lexer else escape(code)
-    return f'<pre class="highlight"{label}><code>{body}</code></pre>\n'
+    # tabindex: a code block that scrolls sideways must be reachable by keyboard.
+    return f'<pre class="highlight" tabindex="0"{label}><code>{body}</code></pre>\n'
 
 
 def _heading_ids(state: StateCore) -> None:
@@ -120,17 +121,26 @@ def _render_image(
     return self.image(tokens, idx, options, env)
 
 
+def _render_table_open(
+    self: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict, env: dict
+) -> str:
+    tokens[idx].attrSet("tabindex", "0")  # wide tables scroll: keyboard users must reach them
+    return self.renderToken(tokens, idx, options, env)
+
+
 @cache
 def _post_parser() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": True, "highlight": _highlight})
     md.enable(["table", "strikethrough"])
-    md.use(footnote_plugin).use(tasklists_plugin)
+    md.use(footnote_plugin).use(tasklists_plugin, label=True)  # labelled checkboxes
+    md.add_render_rule("table_open", _render_table_open)
     md.core.ruler.push("heading_ids", _heading_ids)
     md.add_render_rule("image", _render_image)
     return md
 
 
-_POST_TAGS = nh3.ALLOWED_TAGS | {"input", "section", "figure", "figcaption", "video", "source"}
+_POST_TAGS = nh3.ALLOWED_TAGS | {"input", "label", "section", "figure", "figcaption", "video"}
+_POST_TAGS |= {"source"}
 _POST_ATTRIBUTES: dict[str, set[str]] = {
     "*": {"id", "class", "title", "lang", "dir"},
     "a": {"href", "rel", "hreflang"},
@@ -144,7 +154,9 @@ _POST_ATTRIBUTES: dict[str, set[str]] = {
     "li": {"value"},
     "time": {"datetime"},
     "abbr": {"title"},
-    "pre": {"data-lang"},
+    "pre": {"data-lang", "tabindex"},
+    "table": {"tabindex"},
+    "label": {"for"},
     "details": {"open"},
 }
 _DANGER = re.compile(

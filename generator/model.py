@@ -44,6 +44,14 @@ class Author:
     links: tuple[tuple[str, str], ...] = ()
 
     @property
+    def hue(self) -> int:
+        """One of eight colours for the initials circle, stable for an author id."""
+        value = 0
+        for char in self.id:
+            value = (value * 3 + "abcdefghijklmnopqrstuvwxyz0123456789".find(char) + 2) % 1000003
+        return value % 8
+
+    @property
     def initials(self) -> str:
         parts = [p for p in self.name.replace("-", " ").split() if p]
         return "".join(p[0] for p in parts[:1] + parts[1:][-1:]).upper()

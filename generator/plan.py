@@ -137,8 +137,12 @@ def _post_outputs(site: Site) -> Iterator[Output]:
 def _author_outputs(site: Site) -> Iterator[Output]:
     per_page = site.config.posts_per_page
     people = []
+    by_author: dict[str, list[Post]] = defaultdict(list)  # one pass, not one scan per author
+    for post in site.posts:
+        for author_id in post.author_ids:
+            by_author[author_id].append(post)
     for author in sorted(site.authors.values(), key=lambda a: a.name.casefold()):
-        posts = site.posts_by(author.id)
+        posts = tuple(by_author.get(author.id, ()))
         people.append(
             {"author": author, "count": len(posts), "latest": posts[0] if posts else None}
         )
@@ -206,7 +210,8 @@ def plan_outputs(site: Site) -> list[Output]:
         )
     )
     outputs.append(Output("/feeds.opml", "opml", {}))
-    outputs.append(Output("/_dialogue/posts.json", "manifest", {}))
+    manifest = {"posts": site.posts, "open": tuple(comments_open(site, p) for p in site.posts)}
+    outputs.append(Output("/_dialogue/posts.json", "manifest", manifest))
     outputs.append(Output("/robots.txt", "robots", {}))
     outputs.append(Output("/sitemap.xml", "sitemap", {"urls": _sitemap_entries(site, outputs)}))
     return outputs

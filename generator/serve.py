@@ -22,7 +22,7 @@ from wsgiref.simple_server import WSGIRequestHandler, WSGIServer
 
 from generator.assemble import BuildOptions
 from generator.build import BuildReport, build
-from generator.cli import _build_options  # the same clock (DIALOGUE_NOW) as build
+from generator.cli import build_options  # the same clock (DIALOGUE_NOW) as build
 from generator.config import Config, load_config
 from generator.diagnostics import Diagnostics, Problem
 from generator.serve_app import ServeApp, WSGIApp
@@ -200,7 +200,7 @@ def run(args: argparse.Namespace, root: Path) -> int:
         print(_bind_problem(exc, args.host, args.port), file=sys.stderr)
         return 2
     url = _url(args.host, server.server_address[1])
-    session = Session(root, _build_options(args), url, app)
+    session = Session(root, build_options(args), url, app)
     debouncer = Debouncer(session.rebuild)
     observer = None
     previous = signal.getsignal(signal.SIGINT), signal.getsignal(signal.SIGTERM)

@@ -17,6 +17,7 @@ from markupsafe import Markup
 from generator.i18n import Strings, format_day
 from generator.model import Post, Site
 from generator.themes import Theme
+from generator.urls import slugify
 
 
 def _lang(context: Context) -> str:
@@ -63,6 +64,15 @@ def make_environment(site: Site, theme: Theme, strings: Strings) -> Environment:
     def authors_of(post: Post) -> list[Any]:
         return [site.authors[a] for a in post.author_ids]
 
+    taxon_urls = {(t.kind, t.slug): url(t.url) for t in (*site.tags, *site.departments)}
+
+    def tag_url(name: str) -> str:
+        """The tag page of a tag name, or '' when no published post has that tag."""
+        return taxon_urls.get(("tags", slugify(name)), "")
+
+    def department_url(name: str) -> str:
+        return taxon_urls.get(("departments", slugify(name)), "")
+
     def comment_count(post: Post) -> int:
         return len(site.comments.get(post.slug, ()))
 
@@ -75,6 +85,8 @@ def make_environment(site: Site, theme: Theme, strings: Strings) -> Environment:
         t=translate,
         authors_of=authors_of,
         comment_count=comment_count,
+        tag_url=tag_url,
+        department_url=department_url,
         main_menu=[p for p in site.pages if p.menu == "main"],
         footer_menu=[p for p in site.pages if p.menu == "footer"],
         build_year=site.build_time.year,

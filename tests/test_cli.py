@@ -106,7 +106,6 @@ def test_usage_error_is_2(args: list[str], run_cli: RunCli, site_copy: SiteCopy)
     assert not (root / "public").exists()
 
 
-@pytest.mark.xfail(reason="--jobs accepts 0 and negative numbers (argparse type=int)")
 @pytest.mark.parametrize("jobs", ["0", "-2"])
 def test_jobs_must_be_positive(jobs: str, run_cli: RunCli, site_copy: SiteCopy) -> None:
     code, _, stderr = run_cli(["build", "--jobs", jobs], site_copy("basic"))

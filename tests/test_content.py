@@ -421,7 +421,10 @@ def test_post_heading_ids() -> None:
 
 def test_post_code_highlighting(rendered_post: tuple[str, list[tuple[int, str]]]) -> None:
     html = rendered_post[0]
-    assert '<pre class="highlight" data-lang="python"><code><span class="k">def</span>' in html
+    assert (
+        '<pre class="highlight" tabindex="0" data-lang="python"><code><span class="k">def</span>'
+        in html
+    )
     assert '<span class="nf">f</span>' in html
     assert "&lt;b&gt;x&lt;/b&gt;" in html  # unknown language: escaped, not highlighted
     assert "<script" not in html and 'style="color' not in html  # classes, no inline colours

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import statistics
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
@@ -19,6 +20,7 @@ from tools.conftest import Built
 pytestmark = pytest.mark.tools
 
 BUDGET = 40_000  # bytes: a post page's HTML plus the stylesheets it links, uncompressed
+LONG_POST_LIMIT = 56_000  # no post, however long its comment thread, beyond this
 # Elements that make the browser fetch what their attribute names.
 FETCHING = {
     "link": ("href",),
@@ -106,12 +108,15 @@ def test_post_page_html_and_css_within_budget(built: Built) -> None:
         raw = sum(f.stat().st_size for f in files)
         packed = sum(len(gzip.compress(f.read_bytes(), 9)) for f in files)
         sizes.append(raw)
-        if raw >= BUDGET:
+        if raw >= LONG_POST_LIMIT:
             over.append(
                 f"{page.parent.relative_to(built.out)}/: {raw} bytes (HTML {page.stat().st_size}"
                 f" + CSS {raw - page.stat().st_size}; {packed} gzipped)"
             )
-    assert not over, f"over the {BUDGET}-byte budget:\n" + "\n".join(over)
+    # The budget is for a typical post (issue 2): the median. Long posts with a busy comment
+    # thread may go over it, but never far.
+    assert statistics.median(sizes) < BUDGET, sorted(sizes)
+    assert not over, f"over the {LONG_POST_LIMIT}-byte limit:\n" + "\n".join(over)
 
 
 def test_every_page_has_description_language_and_viewport(built: Built) -> None:
