@@ -77,7 +77,8 @@ class PostCache:
         self.enabled = enabled
         self.settings = _hash(code, str(config.root), config.timezone, config.language)
         index = _load_pickle(self.folder / "posts-index.pickle") if enabled else None
-        # path -> (mtime_ns, size, bundle signature, key): skips hashing unchanged files
+        # path -> (mtime_ns, size, bundle signature + settings, key): skips hashing unchanged
+        # files; the settings are part of it, so new code or settings never reuse an old key.
         self.index: dict[str, tuple[int, int, str, str]] = index if isinstance(index, dict) else {}
         self.changed = False
 
@@ -95,7 +96,7 @@ class PostCache:
 
     def key(self, path: Path) -> str:
         stat = path.stat()
-        bundle = self._bundle_signature(path)
+        bundle = self._bundle_signature(path) + self.settings
         known = self.index.get(str(path))
         if known and known[:3] == (stat.st_mtime_ns, stat.st_size, bundle):
             return known[3]
