@@ -52,7 +52,7 @@ GNU_TIME = Path("/usr/bin/time")
 NOW = "2026-01-15T12:00:00+00:00"
 ADDED_DATE = "2026-01-10T09:00:00+01:00"
 SUMMARY = re.compile(
-    r"Built (\d+) posts into .*?: (\d+) pages written(?:, (\d+) unchanged)?(?:, (\d+) removed)?"
+    r"Built (\d+) posts? into .*?: (\d+) pages written(?:, (\d+) unchanged)?(?:, (\d+) removed)?"
 )
 
 

@@ -217,8 +217,12 @@ def plan_outputs(site: Site) -> list[Output]:
     return outputs
 
 
-def _sitemap_entries(site: Site, outputs: list[Output]) -> tuple[tuple[str, dt.datetime], ...]:
+def _sitemap_entries(
+    site: Site, outputs: list[Output]
+) -> tuple[tuple[str, dt.datetime | None], ...]:
     """Every HTML page but 404, with the newest date it shows."""
+    # Content dates only, never the clock: an unchanged site gives an unchanged sitemap.
+    newest = max((p.last_modified for p in site.posts), default=None)
     entries = []
     for output in outputs:
         if not output.renderer.endswith(".html") or output.renderer == "404.html":
@@ -227,10 +231,10 @@ def _sitemap_entries(site: Site, outputs: list[Output]) -> tuple[tuple[str, dt.d
         if "post" in context:
             modified = context["post"].last_modified
         elif "page" in context:
-            modified = context["page"].updated or site.build_time
+            modified = context["page"].updated or newest
         elif context.get("posts"):
             modified = max(p.last_modified for p in context["posts"])
         else:
-            modified = max((p.last_modified for p in site.posts), default=site.build_time)
+            modified = newest
         entries.append((output.url, modified))
-    return tuple(entries)
+    return tuple(entries)  # modified is None only on a site without posts

@@ -16,12 +16,13 @@ def _xml(root: ET.Element) -> bytes:
     return ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
 
 
-def sitemap(site: Site, entries: Sequence[tuple[str, dt.datetime]]) -> bytes:
+def sitemap(site: Site, entries: Sequence[tuple[str, dt.datetime | None]]) -> bytes:
     urlset = ET.Element("urlset", xmlns="http://www.sitemaps.org/schemas/sitemap/0.9")
     for url, modified in entries:
         item = ET.SubElement(urlset, "url")
         ET.SubElement(item, "loc").text = site.config.absolute(url)
-        ET.SubElement(item, "lastmod").text = modified.isoformat(timespec="seconds")
+        if modified is not None:
+            ET.SubElement(item, "lastmod").text = modified.isoformat(timespec="seconds")
     return _xml(urlset)
 
 
