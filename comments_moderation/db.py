@@ -12,6 +12,8 @@ from __future__ import annotations
 import os
 import secrets
 import sqlite3
+import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -83,8 +85,29 @@ def _create_private(path: Path) -> None:
     os.close(fd)
 
 
+# Threads of one process open their connections one at a time: the umask is process-wide, and
+# a journal-mode switch on a brand-new file does not wait for a lock held by a sibling.
+_CONNECT_LOCK = threading.Lock()
+
+
+def _wal(conn: sqlite3.Connection) -> str:
+    """Switch to WAL; another process may hold the lock on a new file, so try a few times."""
+    mode = ""
+    for _ in range(100):
+        mode = str(conn.execute("PRAGMA journal_mode = WAL").fetchone()[0])
+        if mode == "wal":
+            break
+        time.sleep(0.05)
+    return mode
+
+
 def connect(path: Path) -> sqlite3.Connection:
     """Open (creating on first use) and migrate the queue; autocommit, use ``transaction``."""
+    with _CONNECT_LOCK:
+        return _connect(path)
+
+
+def _connect(path: Path) -> sqlite3.Connection:
     try:
         _create_private(path)
         # The -wal and -shm files SQLite creates next to it take the umask: keep them private.
@@ -93,7 +116,7 @@ def connect(path: Path) -> sqlite3.Connection:
             conn = sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
             conn.row_factory = sqlite3.Row
             conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-            mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+            mode = _wal(conn)
         finally:
             os.umask(old_umask)
         conn.execute("PRAGMA synchronous = FULL")
