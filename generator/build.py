@@ -24,7 +24,7 @@ from generator.content.posts import read_page, read_post
 from generator.diagnostics import Diagnostics, Problem
 from generator.model import Author, Page, Post, Site
 from generator.plan import plan_outputs
-from generator.render import default_jobs, make_renderer, render_all
+from generator.render import default_jobs, ignore_interrupts, make_renderer, render_all
 from generator.themes import Theme, load_theme
 from generator.urls import output_file
 from generator.write import assets, commit, copy_assets, discard, staging_for, swap_in
@@ -49,8 +49,17 @@ class BuildReport:
         return self.site is not None and not self.diag.errors
 
 
-def _read_post(args: tuple[Path, Config]) -> tuple[Post | None, list[Problem]]:
-    return read_post(*args)
+# Forked workers find the cache here rather than receiving it pickled with every task.
+_CACHE: PostCache | None = None
+
+
+def _read_post(args: tuple[Path, Config, str]) -> tuple[Post | None, list[Problem]]:
+    """Read one post and store it in the cache; runs in a worker, so writes happen in parallel."""
+    path, config, key = args
+    result = read_post(path, config)
+    if _CACHE is not None:
+        _CACHE.put(key, result)
+    return result
 
 
 def _read_posts(
@@ -58,15 +67,17 @@ def _read_posts(
 ) -> list[Post]:
     keys = {path: cache.key(path) for path in paths}
     results = {path: cache.get(keys[path]) for path in paths}
-    missing = [(path, config) for path, result in results.items() if result is None]
+    missing = [(path, config, keys[path]) for path, result in results.items() if result is None]
+    global _CACHE
+    _CACHE = cache
     if jobs > 1 and len(missing) >= PARALLEL_READ_THRESHOLD:
-        with multiprocessing.get_context("fork").Pool(jobs) as pool:
+        with multiprocessing.get_context("fork").Pool(jobs, ignore_interrupts) as pool:
             chunk = max(1, len(missing) // (jobs * 8))
             fresh = pool.map(_read_post, missing, chunksize=chunk)
     else:
         fresh = [_read_post(item) for item in missing]
-    for (path, _), result in zip(missing, fresh, strict=True):
-        cache.put(keys[path], result)
+    _CACHE = None
+    for (path, *_), result in zip(missing, fresh, strict=True):
         results[path] = result
     cache.save()
     posts = []

@@ -110,7 +110,8 @@ def taxon_feed(site: Site, taxon: Taxon) -> Feed:
 
 
 def comments_feed(site: Site) -> Feed:
-    return Feed(f"Kommentare · {site.config.title}", "/comments/feed.xml")
+    label = "Kommentare" if site.config.language == "de" else "Comments"
+    return Feed(f"{label} · {site.config.title}", "/comments/feed.xml")
 
 
 def _post_outputs(site: Site) -> Iterator[Output]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import multiprocessing
 import os
+import signal
 import traceback
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -124,13 +125,18 @@ def render_all(
         # Interleaved slices even out the cost (post pages are heavier than tag pages).
         slices = [range(i, count, jobs * 4) for i in range(jobs * 4)]
         context = multiprocessing.get_context("fork")
-        with context.Pool(jobs) as pool:
+        with context.Pool(jobs, ignore_interrupts) as pool:
             results = pool.map(_render_slice, slices)
         written = [item for files, _ in results for item in files]
         problems = [p for _, found in results for p in found]
         return written, problems
     finally:
         _WORKER = None
+
+
+def ignore_interrupts() -> None:
+    """Pool workers leave Ctrl-C to the main process, which stops them without tracebacks."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def default_jobs() -> int:
