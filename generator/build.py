@@ -165,9 +165,11 @@ def build(
     outputs = plan_outputs(site)
     fingerprint = output_fingerprinter(site, _global_key(code, site, theme))
     keys = {output_file(o.url): fingerprint(o.url, o.renderer, o.context) for o in outputs}
+    copied = assets(site, theme)
     files = {
-        name: f"asset:{src}:{src.stat().st_size}:{src.stat().st_mtime_ns}"
-        for src, name in assets(site, theme)
+        name: f"asset:{src}:{stat.st_size}:{stat.st_mtime_ns}"
+        for src, name in copied
+        for stat in (src.stat(),)
     }
     manifest = OutputManifest(config)
     out = config.output_path
@@ -189,7 +191,7 @@ def build(
         if write:
             changed_assets = [
                 (src, name)
-                for src, name in assets(site, theme)
+                for src, name in copied
                 if previous.get(name) != files[name] or not (out / name).is_file()
             ]
             report.assets_copied = copy_assets(changed_assets, staging)
