@@ -54,12 +54,11 @@ _CACHE: PostCache | None = None
 
 
 def _read_post(args: tuple[Path, Config, str]) -> tuple[Post | None, list[Problem]]:
-    """Read one post and store it in the cache; runs in a worker, so writes happen in parallel."""
+    """Read one post and keep its body; runs in a worker, so bodies are written in parallel."""
     path, config, key = args
-    result = read_post(path, config)
-    if _CACHE is not None:
-        _CACHE.put(key, result)
-    return result
+    post, problems = read_post(path, config)
+    assert _CACHE is not None
+    return (_CACHE.keep_body(key, post) if post else None), problems
 
 
 def _read_posts(
@@ -70,22 +69,25 @@ def _read_posts(
     missing = [(path, config, keys[path]) for path, result in results.items() if result is None]
     global _CACHE
     _CACHE = cache
-    if jobs > 1 and len(missing) >= PARALLEL_READ_THRESHOLD:
-        with multiprocessing.get_context("fork").Pool(jobs, ignore_interrupts) as pool:
-            chunk = max(1, len(missing) // (jobs * 8))
-            fresh = pool.map(_read_post, missing, chunksize=chunk)
-    else:
-        fresh = [_read_post(item) for item in missing]
-    _CACHE = None
-    for (path, *_), result in zip(missing, fresh, strict=True):
+    try:
+        if jobs > 1 and len(missing) >= PARALLEL_READ_THRESHOLD:
+            with multiprocessing.get_context("fork").Pool(jobs, ignore_interrupts) as pool:
+                chunk = max(1, len(missing) // (jobs * 8))
+                fresh = pool.map(_read_post, missing, chunksize=chunk)
+        else:
+            fresh = [_read_post(item) for item in missing]
+    finally:
+        _CACHE = None
+    for (path, _, key), result in zip(missing, fresh, strict=True):
         results[path] = result
+        cache.put(key, result)
     cache.save()
     posts = []
     for path in paths:
-        post, problems = results[path]
+        post, problems = results[path]  # type: ignore[misc]
         diag.extend(problems)
         if post is not None:
-            posts.append(dataclasses.replace(post, digest=keys[path]))
+            posts.append(post)
     return posts
 
 
@@ -101,7 +103,7 @@ def read_site(
 ) -> Site | None:
     """Read and assemble everything under content/; None if there were errors."""
     options = options or BuildOptions(drafts=drafts, future=future)
-    cache = cache or PostCache(config, code_version(), enabled=False)
+    cache = cache or PostCache(config, code_version(), use_old=False, persist=False)
     sources = discover(config.content_path)
     authors: list[Author] = []
     for path in sources.authors:
@@ -157,7 +159,7 @@ def build(
     theme = load_theme(root, config.theme, diag)
     jobs = jobs or default_jobs()
     code = code_version()
-    cache = PostCache(config, code, enabled=write and not clean)
+    cache = PostCache(config, code, use_old=not clean, persist=write)
     site = read_site(config, diag, options=options, jobs=jobs, cache=cache)
     if site is None or theme is None:
         return report

@@ -70,17 +70,31 @@ def _load_pickle(path: Path) -> Any:
 
 
 class PostCache:
-    """Read posts through the cache: (Post, problems) keyed by everything that shapes them."""
+    """Posts read through the cache, in two parts under ``.dialogue/cache/``:
 
-    def __init__(self, config: Config, code: str, enabled: bool = True) -> None:
+    ``posts.pickle`` holds every post as read (without its body HTML) with its problems, by
+    key, plus a stat index that skips hashing unchanged files; ``bodies/`` holds each body's
+    HTML as a file, written by the worker that rendered it and read only by the outputs that
+    show it, so a site of 100,000 posts never holds their HTML in memory.
+
+    ``use_old`` consults what earlier builds stored; ``persist`` writes bodies and the store
+    (a build does, ``check`` does not: its bodies stay in memory).
+    """
+
+    def __init__(self, config: Config, code: str, *, use_old: bool, persist: bool) -> None:
         self.folder = config.root / CACHE_DIR
-        self.enabled = enabled
+        self.persist = persist
         self.settings = _hash(code, str(config.root), config.timezone, config.language)
-        index = _load_pickle(self.folder / "posts-index.pickle") if enabled else None
-        # path -> (mtime_ns, size, bundle signature + settings, key): skips hashing unchanged
-        # files; the settings are part of it, so new code or settings never reuse an old key.
-        self.index: dict[str, tuple[int, int, str, str]] = index if isinstance(index, dict) else {}
-        self.changed = False
+        stored = _load_pickle(self.folder / "posts.pickle") if use_old or persist else None
+        valid = isinstance(stored, dict) and stored.get("settings") == self.settings
+        old: dict[str, Any] = stored if valid else {"index": {}, "entries": {}}  # type: ignore[assignment]
+        # path -> (mtime_ns, size, bundle signature, key). Settings (code included) are checked
+        # for the whole store above, so new code or settings never reuse an old key.
+        self.old_index: dict[str, tuple[int, int, str, str]] = old["index"] if use_old else {}
+        self.index: dict[str, tuple[int, int, str, str]] = {}  # the files of this build
+        self.old_entries: dict[str, tuple[Post | None, list[Any]]] = old["entries"]
+        self.entries: dict[str, tuple[Post | None, list[Any]]] = {}
+        self.use_old = use_old
 
     @staticmethod
     def _bundle_signature(path: Path) -> str:
@@ -96,28 +110,54 @@ class PostCache:
 
     def key(self, path: Path) -> str:
         stat = path.stat()
-        bundle = self._bundle_signature(path) + self.settings
-        known = self.index.get(str(path))
+        bundle = self._bundle_signature(path)
+        known = self.old_index.get(str(path))
         if known and known[:3] == (stat.st_mtime_ns, stat.st_size, bundle):
+            self.index[str(path)] = known
             return known[3]
         key = _hash(self.settings, str(path), bundle, path.read_bytes())
         self.index[str(path)] = (stat.st_mtime_ns, stat.st_size, bundle, key)
-        self.changed = True
         return key
 
-    def _entry(self, key: str) -> Path:
-        return self.folder / "posts" / key[:2] / f"{key}.pickle"
+    def get(self, key: str) -> tuple[Post | None, list[Any]] | None:
+        """A post read before, if its body is still there."""
+        found = self.old_entries.get(key) if self.use_old else None
+        if found is None:
+            return None
+        post = found[0]
+        if post is not None and post.rendered.html_file and not post.rendered.html_file.exists():
+            return None
+        self.entries[key] = found
+        return found
 
-    def get(self, key: str) -> Any:
-        return _load_pickle(self._entry(key)) if self.enabled else None
+    def _body_file(self, key: str) -> Path:
+        return self.folder / "bodies" / key[:2] / f"{key}.html"
 
-    def put(self, key: str, value: Any) -> None:
-        if self.enabled:
-            _atomic_pickle(self._entry(key), value)
+    def keep_body(self, key: str, post: Post) -> Post:
+        """The post with its key; its HTML moved to a body file when the cache persists."""
+        if not self.persist:
+            return dataclasses.replace(post, digest=key)
+        target = self._body_file(key)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        temporary = target.with_name(f".{target.name}.{os.getpid()}")
+        temporary.write_text(post.rendered.html, encoding="utf-8")
+        os.replace(temporary, target)
+        body = dataclasses.replace(post.rendered, html="", html_file=target)
+        return dataclasses.replace(post, rendered=body, digest=key)
+
+    def put(self, key: str, result: tuple[Post | None, list[Any]]) -> None:
+        self.entries[key] = result
 
     def save(self) -> None:
-        if self.enabled and self.changed:
-            _atomic_pickle(self.folder / "posts-index.pickle", self.index)
+        """Store this build's posts, and drop the bodies of posts that are gone or changed."""
+        if not self.persist:
+            return
+        if self.index == self.old_index and self.entries.keys() == self.old_entries.keys():
+            return  # nothing new: leave the store as it is
+        current = {"settings": self.settings, "index": self.index, "entries": self.entries}
+        _atomic_pickle(self.folder / "posts.pickle", current)
+        for key in self.old_entries.keys() - self.entries.keys():
+            self._body_file(key).unlink(missing_ok=True)
 
 
 def output_fingerprinter(site: Site, global_key: str) -> Callable[[str, str, dict], str]:

@@ -28,6 +28,11 @@ class Rendered:
     summary: str  # first paragraph as plain text
     headings: tuple[Heading, ...]
     words: int
+    html_file: Path | None = None  # set when the build keeps the HTML on disk, not in memory
+
+    @property
+    def body(self) -> str:
+        return self.html if self.html_file is None else self.html_file.read_text("utf-8")
 
 
 @dataclass(frozen=True)
@@ -85,7 +90,7 @@ class Post:
 
     @property
     def html(self) -> str:
-        return self.rendered.html
+        return self.rendered.body
 
     @property
     def show_toc(self) -> bool:
@@ -117,7 +122,7 @@ class Page:
 
     @property
     def html(self) -> str:
-        return self.rendered.html
+        return self.rendered.body
 
 
 @dataclass(frozen=True)
