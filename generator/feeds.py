@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from urllib.parse import urljoin, urlsplit
 
 from feedgen.entry import FeedEntry
+from feedgen.ext.dc import DcEntryExtension
 from feedgen.feed import FeedGenerator
 
 from generator.model import Comment, Post, Site
@@ -49,10 +50,15 @@ def _generator(site: Site, feed: Feed, updated: dt.datetime, page_url: str) -> F
     return generator
 
 
-def _add_post(site: Site, generator: FeedGenerator, post: Post, rss: bool) -> None:
+# (post URL, rss) -> its entry: a post is in up to a dozen feeds (site, authors, tags,
+# department) and its entry is the same in each. One per build: the Renderer owns it.
+Entries = dict[tuple[str, bool], FeedEntry]
+
+
+def _entry(site: Site, post: Post, rss: bool) -> FeedEntry:
     config = site.config
     link = config.absolute(post.url)
-    entry: FeedEntry = generator.add_entry(order="append")
+    entry = FeedEntry()
     entry.id(tag_uri(site, post.date, f"post/{post.slug}"))
     entry.title(post.title)
     entry.link(href=link, rel="alternate")
@@ -61,6 +67,7 @@ def _add_post(site: Site, generator: FeedGenerator, post: Post, rss: bool) -> No
     authors = [site.authors[a] for a in post.author_ids]
     entry.author([{"name": a.name, "uri": config.absolute(f"/authors/{a.id}/")} for a in authors])
     if rss:  # RSS has no author element without an email address: Dublin Core has one
+        entry.register_extension("dc", DcEntryExtension, atom=True, rss=True)
         for author in authors:
             entry.dc.dc_creator(author.name)
     for tag in post.tags:
@@ -69,16 +76,23 @@ def _add_post(site: Site, generator: FeedGenerator, post: Post, rss: bool) -> No
         entry.summary(post.summary)
     if config.feeds.full_content:
         entry.content(absolutize(post.html, link), type="CDATA" if rss else "html")
+    return entry
 
 
 def _newest(posts: Sequence[Post]) -> dt.datetime:
     return max((p.last_modified for p in posts), default=EPOCH)
 
 
-def posts_feed(site: Site, feed: Feed, posts: Sequence[Post], page_url: str) -> bytes:
+def posts_feed(
+    site: Site, feed: Feed, posts: Sequence[Post], page_url: str, entries: Entries
+) -> bytes:
     generator = _generator(site, feed, _newest(posts), page_url)
+    rss = feed.kind == "rss"
     for post in posts:
-        _add_post(site, generator, post, feed.kind == "rss")
+        entry = entries.get((post.url, rss))
+        if entry is None:
+            entry = entries[post.url, rss] = _entry(site, post, rss)
+        generator.add_entry(entry, order="append")
     if feed.kind == "rss":
         return bytes(generator.rss_str(pretty=True))
     return bytes(generator.atom_str(pretty=True))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from generator.config import Config
@@ -48,7 +49,7 @@ class Author:
     email: str | None = None  # never published: recognises the moderator
     links: tuple[tuple[str, str], ...] = ()
 
-    @property
+    @cached_property  # works on a frozen dataclass: it writes __dict__, not through setattr
     def hue(self) -> int:
         """One of eight colours for the initials circle, stable for an author id."""
         value = 0
@@ -56,7 +57,7 @@ class Author:
             value = (value * 3 + "abcdefghijklmnopqrstuvwxyz0123456789".find(char) + 2) % 1000003
         return value % 8
 
-    @property
+    @cached_property
     def initials(self) -> str:
         parts = [p for p in self.name.replace("-", " ").split() if p]
         return "".join(p[0] for p in parts[:1] + parts[1:][-1:]).upper()

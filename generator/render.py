@@ -12,7 +12,7 @@ import os
 import signal
 import traceback
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from jinja2 import Environment, TemplateError, TemplateSyntaxError
@@ -33,6 +33,7 @@ class Renderer:
     env: Environment
     strings: Strings
     all_feeds: tuple[feeds.Feed, ...]
+    entries: feeds.Entries = field(default_factory=dict)
 
     def render(self, output: Output) -> bytes:
         site, context = self.site, output.context
@@ -43,7 +44,7 @@ class Renderer:
             return template.render(values).encode("utf-8")
         if output.renderer in ("atom", "rss"):
             page_url = output.url.removesuffix("feed.xml").removesuffix("rss.xml") or "/"
-            return feeds.posts_feed(site, context["feed"], context["posts"], page_url)
+            return feeds.posts_feed(site, context["feed"], context["posts"], page_url, self.entries)
         if output.renderer == "comments_atom":
             title = self.strings.get(lang, "comment_feed_entry")
             return feeds.comments_feed(site, context["feed"], context["comments"], title)

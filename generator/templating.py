@@ -76,6 +76,23 @@ def make_environment(site: Site, theme: Theme, strings: Strings) -> Environment:
     def comment_count(post: Post) -> int:
         return len(site.comments.get(post.slug, ()))
 
+    cards: dict[tuple[str, int, bool, bool, str], Markup] = {}
+
+    @pass_context
+    def card(
+        context: Context, post: Post, level: int = 2, featured: bool = False, eager: bool = False
+    ) -> Markup:
+        """A post's card (partials/card.html), rendered once per variant and reused: a post
+        appears on up to a dozen listing pages (home, authors, tags, department)."""
+        lang = _lang(context)
+        key = (post.url, level, featured, eager, lang)
+        html = cards.get(key)
+        if html is None:
+            values = {"post": post, "level": level, "featured": featured, "eager": eager}
+            template = env.get_template("partials/card.html")
+            html = cards[key] = Markup(template.render(values, lang=lang))
+        return html
+
     env.filters.update(
         url=url, absolute=config.absolute, date=date, month=month, isodate=isodate, json=to_json
     )
@@ -84,9 +101,11 @@ def make_environment(site: Site, theme: Theme, strings: Strings) -> Environment:
         config=config,
         t=translate,
         authors_of=authors_of,
+        card=card,
         comment_count=comment_count,
         tag_url=tag_url,
         department_url=department_url,
+        writers=sorted(site.authors.values(), key=lambda a: a.name.lower()),  # as Jinja sorts
         main_menu=[p for p in site.pages if p.menu == "main"],
         footer_menu=[p for p in site.pages if p.menu == "footer"],
         build_year=site.build_time.year,

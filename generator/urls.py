@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from functools import lru_cache
 
 from slugify import slugify as _slugify
 
@@ -23,6 +24,7 @@ _GERMAN = [
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
+@lru_cache(maxsize=1 << 16)  # tags and departments are slugged on every page that links them
 def slugify(text: str) -> str:
     """'Über Öl & Straße' -> 'ueber-oel-strasse'."""
     return _slugify(text, replacements=_GERMAN) or "n-a"
