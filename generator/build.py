@@ -8,9 +8,12 @@ step skip what did not change; a build with the cache gives the same bytes as on
 from __future__ import annotations
 
 import dataclasses
+import gc
 import hashlib
 import multiprocessing
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -140,6 +143,20 @@ def _global_key(code: str, site: Site, theme: Theme) -> str:
     ).hexdigest()
 
 
+@contextmanager
+def _cycle_collector_paused() -> Iterator[None]:
+    """Python's cycle collector rescans every live object again and again while a build
+    allocates its records (two thirds of the time loading 10,000 cached posts). Reading and
+    planning make no reference cycles, so it rests; render_all runs it for Jinja's garbage."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def build(
     root: Path,
     options: BuildOptions,
@@ -149,6 +166,19 @@ def build(
     jobs: int | None = None,
     write: bool = True,
     clean: bool = False,
+) -> BuildReport:
+    with _cycle_collector_paused():
+        return _build(root, options, base_url, output_dir, jobs, write, clean)
+
+
+def _build(
+    root: Path,
+    options: BuildOptions,
+    base_url: str | None,
+    output_dir: str | None,
+    jobs: int | None,
+    write: bool,
+    clean: bool,
 ) -> BuildReport:
     started = time.perf_counter()
     diag = Diagnostics(root)

@@ -6,6 +6,7 @@ it without pickling; each renders a slice of the outputs and writes its files it
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import multiprocessing
 import os
@@ -119,6 +120,11 @@ def render_all(
     """Render ``outputs`` into ``staging``; returns (file, hash) pairs and template problems."""
     global _WORKER
     _WORKER = (renderer, outputs, staging, renderer.site.config.root)
+    # Jinja leaves reference cycles behind, so the cycle collector must run here; frozen, the
+    # site's records are neither rescanned nor copied into forked workers by its bookkeeping.
+    was_enabled = gc.isenabled()
+    gc.freeze()
+    gc.enable()
     try:
         count = len(outputs)
         if jobs <= 1 or count < 200 or "fork" not in multiprocessing.get_all_start_methods():
@@ -133,6 +139,9 @@ def render_all(
         return written, problems
     finally:
         _WORKER = None
+        if not was_enabled:
+            gc.disable()
+        gc.unfreeze()
 
 
 def ignore_interrupts() -> None:
