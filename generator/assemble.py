@@ -142,7 +142,7 @@ def assemble(
             scheduled.append(post)
         else:
             published.append(post)
-    published.sort(key=lambda p: (p.date, p.slug), reverse=True)
+    published.sort(key=lambda p: (p.date.timestamp(), p.slug), reverse=True)  # fast compare
     ordered = tuple(published)
     visible_pages = tuple(
         dataclasses.replace(page, url=f"/{page.slug}/")

@@ -10,7 +10,7 @@ from __future__ import annotations
 import dataclasses
 import gc
 import hashlib
-import multiprocessing
+import os
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -27,9 +27,9 @@ from generator.content.posts import read_page, read_post
 from generator.diagnostics import Diagnostics, Problem
 from generator.model import Author, Page, Post, Site
 from generator.plan import plan_outputs
-from generator.render import default_jobs, ignore_interrupts, make_renderer, render_all
 from generator.themes import Theme, load_theme
 from generator.urls import output_file
+from generator.workers import can_fork, default_jobs, fork_map
 from generator.write import assets, commit, copy_assets, discard, staging_for, swap_in
 
 PARALLEL_READ_THRESHOLD = 64  # below this, starting processes costs more than it saves
@@ -73,10 +73,8 @@ def _read_posts(
     global _CACHE
     _CACHE = cache
     try:
-        if jobs > 1 and len(missing) >= PARALLEL_READ_THRESHOLD:
-            with multiprocessing.get_context("fork").Pool(jobs, ignore_interrupts) as pool:
-                chunk = max(1, len(missing) // (jobs * 8))
-                fresh = pool.map(_read_post, missing, chunksize=chunk)
+        if jobs > 1 and len(missing) >= PARALLEL_READ_THRESHOLD and can_fork():
+            fresh = fork_map(_read_post, missing, jobs, chunk=max(1, len(missing) // (jobs * 8)))
         else:
             fresh = [_read_post(item) for item in missing]
     finally:
@@ -196,7 +194,7 @@ def _build(
 
     outputs = plan_outputs(site)
     fingerprint = output_fingerprinter(site, _global_key(code, site, theme))
-    keys = {output_file(o.url): fingerprint(o.url, o.renderer, o.context) for o in outputs}
+    keys = {output_file(o.url): fingerprint(o) for o in outputs}
     copied = assets(site, theme)
     files = {
         name: f"asset:{src}:{stat.st_size}:{stat.st_mtime_ns}"
@@ -206,26 +204,23 @@ def _build(
     manifest = OutputManifest(config)
     out = config.output_path
     previous = manifest.load() if write and not clean and out.is_dir() else {}
-    todo = [
-        o
-        for o in outputs
-        if previous.get(output_file(o.url)) != keys[output_file(o.url)]
-        or not (out / output_file(o.url)).is_file()
-    ]
-    renderer = make_renderer(site, theme, outputs)
+    folder = f"{out}{os.sep}"  # strings, not Paths: this runs once per file of the site
+    # What is really there: a file deleted by hand is made again.
+    previous = {name: key for name, key in previous.items() if os.path.isfile(folder + name)}
+    todo = [o for o in outputs if previous.get(output_file(o.url)) != keys[output_file(o.url)]]
     staging = staging_for(out)
     try:
-        report.written, problems = render_all(renderer, todo, staging, jobs)
-        diag.extend(problems)
+        if todo:  # Jinja and feedgen load only when there is something to render
+            from generator.render import make_renderer, render_all
+
+            renderer = make_renderer(site, theme, outputs)
+            report.written, problems = render_all(renderer, todo, staging, jobs)
+            diag.extend(problems)
         if diag.errors:
             return report
         report.site = site
         if write:
-            changed_assets = [
-                (src, name)
-                for src, name in copied
-                if previous.get(name) != files[name] or not (out / name).is_file()
-            ]
+            changed_assets = [(s, name) for s, name in copied if previous.get(name) != files[name]]
             report.assets_copied = copy_assets(changed_assets, staging)
             manifest.forget()  # until the new output is complete, trust nothing
             if previous:

@@ -9,6 +9,7 @@ miss, and a miss only costs time.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import hashlib
@@ -22,9 +23,11 @@ from typing import Any
 import generator
 from generator.config import Config
 from generator.model import Author, Comment, Page, Post, Site, Taxon, Thread
+from generator.plan import Output
 
 CACHE_DIR = ".dialogue/cache"
 _PLAIN = (str, int, float, bool, dt.datetime, dt.date)  # their repr() is their content
+_SHARDS = [f"{i:02x}" for i in range(256)]
 _LIBRARIES = ("markdown-it-py", "mdit-py-plugins", "pygments", "nh3", "pyyaml", "jinja2", "feedgen")
 
 
@@ -70,12 +73,13 @@ def _load_pickle(path: Path) -> Any:
 
 
 class PostCache:
-    """Posts read through the cache, in two parts under ``.dialogue/cache/``:
+    """Posts read through the cache, under ``.dialogue/cache/``:
 
-    ``posts.pickle`` holds every post as read (without its body HTML) with its problems, by
-    key, plus a stat index that skips hashing unchanged files; ``bodies/`` holds each body's
-    HTML as a file, written by the worker that rendered it and read only by the outputs that
-    show it, so a site of 100,000 posts never holds their HTML in memory.
+    ``posts/`` holds every post as read (without its body HTML) with its problems, by key, in
+    256 shards by the key's first two digits, so one edit rewrites two small files; beside
+    them ``index.pickle``, a stat index that skips hashing unchanged files. ``bodies/`` holds
+    each body's HTML as a file, written by the worker that rendered it and read only by the
+    outputs that show it, so a site of 100,000 posts never holds their HTML in memory.
 
     ``use_old`` consults what earlier builds stored; ``persist`` writes bodies and the store
     (a build does, ``check`` does not: its bodies stay in memory).
@@ -83,18 +87,40 @@ class PostCache:
 
     def __init__(self, config: Config, code: str, *, use_old: bool, persist: bool) -> None:
         self.folder = config.root / CACHE_DIR
+        self.store = self.folder / "posts"
         self.persist = persist
-        self.settings = _hash(code, str(config.root), config.timezone, config.language)
-        stored = _load_pickle(self.folder / "posts.pickle") if use_old or persist else None
-        valid = isinstance(stored, dict) and stored.get("settings") == self.settings
-        old: dict[str, Any] = stored if valid else {"index": {}, "entries": {}}  # type: ignore[assignment]
-        # path -> (mtime_ns, size, bundle signature, key). Settings (code included) are checked
-        # for the whole store above, so new code or settings never reuse an old key.
-        self.old_index: dict[str, tuple[int, int, str, str]] = old["index"] if use_old else {}
-        self.index: dict[str, tuple[int, int, str, str]] = {}  # the files of this build
-        self.old_entries: dict[str, tuple[Post | None, list[Any]]] = old["entries"]
-        self.entries: dict[str, tuple[Post | None, list[Any]]] = {}
         self.use_old = use_old
+        self.settings = _hash(code, str(config.root), config.timezone, config.language)
+        # path -> (mtime_ns, size, bundle signature, key). Settings (code included) are checked
+        # for the whole store, so new code or settings never reuse an old key.
+        self.old_index: dict[str, tuple[int, int, str, str]] = {}
+        self.old_entries: dict[str, tuple[Post | None, list[Any]]] = {}
+        self.bodies = self._stored_bodies() if persist or use_old else set()
+        self.loaded = False  # whether the shards on disk are this code's and settings'
+        if use_old:
+            self._load()
+        self.index: dict[str, tuple[int, int, str, str]] = {}  # the files of this build
+        self.entries: dict[str, tuple[Post | None, list[Any]]] = {}
+
+    def _load(self) -> None:
+        stored = _load_pickle(self.store / "index.pickle")
+        if not (isinstance(stored, dict) and stored.get("settings") == self.settings):
+            return
+        for shard in self.store.glob("[0-9a-f][0-9a-f].pickle"):
+            entries = _load_pickle(shard)
+            if not isinstance(entries, dict):
+                return  # a damaged shard: start afresh rather than guess
+            self.old_entries.update(entries)
+        self.old_index = stored["index"]
+        self.loaded = True
+
+    def _stored_bodies(self) -> set[str]:
+        """Keys of the body files on disk: one listing instead of a stat per post."""
+        keys: set[str] = set()
+        with contextlib.suppress(FileNotFoundError):
+            for shard in os.scandir(self.folder / "bodies"):
+                keys.update(name[:-5] for name in os.listdir(shard.path) if name.endswith(".html"))
+        return keys
 
     @staticmethod
     def _bundle_signature(path: Path) -> str:
@@ -109,23 +135,21 @@ class PostCache:
         return _hash(*stats)
 
     def key(self, path: Path) -> str:
-        stat = path.stat()
+        stat = os.stat(path)
         bundle = self._bundle_signature(path)
-        known = self.old_index.get(str(path))
+        name = str(path)
+        known = self.old_index.get(name)
         if known and known[:3] == (stat.st_mtime_ns, stat.st_size, bundle):
-            self.index[str(path)] = known
+            self.index[name] = known
             return known[3]
-        key = _hash(self.settings, str(path), bundle, path.read_bytes())
-        self.index[str(path)] = (stat.st_mtime_ns, stat.st_size, bundle, key)
+        key = _hash(self.settings, name, bundle, path.read_bytes())
+        self.index[name] = (stat.st_mtime_ns, stat.st_size, bundle, key)
         return key
 
     def get(self, key: str) -> tuple[Post | None, list[Any]] | None:
         """A post read before, if its body is still there."""
-        found = self.old_entries.get(key) if self.use_old else None
-        if found is None:
-            return None
-        post = found[0]
-        if post is not None and post.rendered.html_file and not post.rendered.html_file.exists():
+        found = self.old_entries.get(key)
+        if found is None or (found[0] is not None and key not in self.bodies):
             return None
         self.entries[key] = found
         return found
@@ -136,14 +160,14 @@ class PostCache:
     def keep_body(self, key: str, post: Post) -> Post:
         """The post with its key; its HTML moved to a body file when the cache persists."""
         if not self.persist:
-            return dataclasses.replace(post, digest=key)
+            return dataclasses.replace(post, digest=key, meta_digest=metadata_key(post))
         target = self._body_file(key)
         target.parent.mkdir(parents=True, exist_ok=True)
         temporary = target.with_name(f".{target.name}.{os.getpid()}")
         temporary.write_text(post.rendered.html, encoding="utf-8")
         os.replace(temporary, target)
-        body = dataclasses.replace(post.rendered, html="", html_file=target)
-        return dataclasses.replace(post, rendered=body, digest=key)
+        body = dataclasses.replace(post.rendered, html="", html_file=str(target))
+        return dataclasses.replace(post, rendered=body, digest=key, meta_digest=metadata_key(post))
 
     def put(self, key: str, result: tuple[Post | None, list[Any]]) -> None:
         self.entries[key] = result
@@ -152,57 +176,96 @@ class PostCache:
         """Store this build's posts, and drop the bodies of posts that are gone or changed."""
         if not self.persist:
             return
-        if self.index == self.old_index and self.entries.keys() == self.old_entries.keys():
+        if self.loaded and self.index == self.old_index:
             return  # nothing new: leave the store as it is
-        current = {"settings": self.settings, "index": self.index, "entries": self.entries}
-        _atomic_pickle(self.folder / "posts.pickle", current)
-        for key in self.old_entries.keys() - self.entries.keys():
+        changed = self.entries.keys() ^ self.old_entries.keys()
+        shards = {key[:2] for key in changed} if self.loaded else set(_SHARDS)
+        grouped: dict[str, dict[str, Any]] = {shard: {} for shard in shards}
+        for key, entry in self.entries.items():
+            if key[:2] in grouped:
+                grouped[key[:2]][key] = entry
+        _atomic_pickle(self.store / "index.pickle", {"settings": "", "index": {}})
+        for shard, entries in grouped.items():
+            path = self.store / f"{shard}.pickle"
+            if entries:
+                _atomic_pickle(path, entries)
+            else:
+                path.unlink(missing_ok=True)
+        # The index goes last: until it names these settings, no build trusts the shards.
+        index = {"settings": self.settings, "index": self.index}
+        _atomic_pickle(self.store / "index.pickle", index)
+        for key in self.bodies - self.entries.keys():
             self._body_file(key).unlink(missing_ok=True)
 
 
-def output_fingerprinter(site: Site, global_key: str) -> Callable[[str, str, dict], str]:
-    """A function (url, renderer, context) -> key of everything that output shows.
+def metadata_key(post: Post) -> str:
+    """The key of everything a post shows outside its own page: all but its body HTML."""
+    rendered = dataclasses.replace(post.rendered, html="", html_file=None)
+    return _hash(repr(dataclasses.replace(post, rendered=rendered, digest="", meta_digest="")))
 
-    Records stand in by their content key (a post by its source key and comment count), so
-    hashing a listing page costs a few bytes per post, not its HTML.
+
+def output_fingerprinter(site: Site, global_key: str) -> Callable[[Output], str]:
+    """A function Output -> key of everything that output shows.
+
+    Records stand in by their content keys: a post by the key of its metadata (and its comment
+    count), plus its body's key only where the output shows the body (``Output.bodies``). So
+    hashing a listing page costs a few bytes per post, and a body edit touches only the post's
+    page and the feeds that carry it.
     """
     comment_keys = {
         slug: _hash(*(repr(dataclasses.astuple(c)[:1] + dataclasses.astuple(c)[3:]) for c in cs))
         for slug, cs in site.comments.items()
     }
+    tokens: dict[int, str] = {}  # id(record) -> its token: records recur on many pages
+
+    def token(record: Any) -> str:
+        kind = type(record)
+        if kind is Post:
+            comments = comment_keys.get(record.slug, "")
+            return f"P{record.meta_digest}{record.url}{record.department}{comments}"
+        if kind is Author:
+            return f"A{record.id}"  # authors are part of the global key
+        if kind is Page:
+            return f"G{record.digest}{record.url}"
+        if kind is Comment:
+            return repr(dataclasses.astuple(record)[:1] + dataclasses.astuple(record)[3:])
+        if kind is Thread:
+            parts: list[str] = []
+            walk((record.comment, record.replies), parts)
+            return "\0".join(parts)
+        if kind is Taxon:
+            return f"T{record.kind}:{record.slug}:{record.name}"
+        if dataclasses.is_dataclass(record) or isinstance(record, _PLAIN):
+            return repr(record)  # Feed, Pagination; subclasses of str (Markup) and the like
+        raise TypeError(f"cannot fingerprint {kind.__name__}")
 
     def walk(value: Any, out: list[str]) -> None:
-        if isinstance(value, Post):
-            out.append(f"P{value.digest}{value.url}{comment_keys.get(value.slug, '')}")
-        elif isinstance(value, Page):
-            out.append(f"G{value.digest}{value.url}")
-        elif isinstance(value, Author):
-            out.append(f"A{value.id}")  # authors are part of the global key
-        elif isinstance(value, Comment):
-            out.append(repr(dataclasses.astuple(value)[:1] + dataclasses.astuple(value)[3:]))
-        elif isinstance(value, Thread):
-            walk(value.comment, out)
-            walk(value.replies, out)
-        elif isinstance(value, Taxon):
-            out.append(f"T{value.kind}:{value.slug}:{value.name}")
-        elif isinstance(value, tuple | list):
+        kind = type(value)
+        if kind is str:
+            out.append("s" + value)
+        elif kind is tuple or kind is list:
             out.append("(")
             for item in value:
                 walk(item, out)
             out.append(")")
-        elif isinstance(value, dict):
+        elif kind is dict:
             for name in sorted(value):
-                out.append(f"{name}=")
+                out.append(name)
                 walk(value[name], out)
-        elif value is None or isinstance(value, _PLAIN) or dataclasses.is_dataclass(value):
+        elif value is None or kind in _PLAIN:
             out.append(repr(value))
         else:
-            raise TypeError(f"cannot fingerprint {type(value).__name__}")
+            known = tokens.get(id(value))
+            if known is None:
+                known = tokens[id(value)] = token(value)
+            out.append(known)
 
-    def fingerprint(url: str, renderer: str, context: dict) -> str:
-        parts: list[str] = [global_key, url, renderer]
-        walk(context, parts)
-        return _hash(*parts)
+    def fingerprint(output: Output) -> str:
+        parts: list[str] = [global_key, output.url, output.renderer]
+        walk(output.context, parts)
+        parts.extend(post.digest for post in output.bodies)
+        text = "\0".join(parts).encode("utf-8", "surrogatepass")
+        return hashlib.blake2b(text, digest_size=16).hexdigest()
 
     return fingerprint
 

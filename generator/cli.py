@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import gc
 import os
 import sys
 from collections.abc import Sequence
@@ -40,6 +41,9 @@ def build_options(args: argparse.Namespace) -> BuildOptions:
 def cmd_build(args: argparse.Namespace) -> int:
     from generator.build import build
 
+    # The process ends with the build: without this, the cycle collector would rescan every
+    # record once more when the build switches it back on (a fifth of a warm 10,000-post build).
+    gc.disable()
     report = build(
         _site_root(),
         build_options(args),
@@ -180,5 +184,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
 
 
+def run() -> None:
+    """The console entry point. A build leaves tens of thousands of records behind: the process
+    exits without freeing them one by one (a tenth of a second on a large site)."""
+    code = main()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    run()

@@ -29,11 +29,14 @@ class Rendered:
     summary: str  # first paragraph as plain text
     headings: tuple[Heading, ...]
     words: int
-    html_file: Path | None = None  # set when the build keeps the HTML on disk, not in memory
+    html_file: str | None = None  # set when the build keeps the HTML on disk, not in memory
 
     @property
     def body(self) -> str:
-        return self.html if self.html_file is None else self.html_file.read_text("utf-8")
+        if self.html_file is None:
+            return self.html
+        with open(self.html_file, encoding="utf-8") as handle:
+            return handle.read()
 
 
 @dataclass(frozen=True)
@@ -84,6 +87,7 @@ class Post:
     bundle_files: tuple[Path, ...] = ()  # images and other files beside index.md
     url: str = ""  # site path, '/2026/11/slug/'
     digest: str = ""  # content key of the source (see cache.py)
+    meta_digest: str = ""  # content key of all but the body HTML (what listings and links show)
     key_lines: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
 
     def line_of(self, key: str) -> int:

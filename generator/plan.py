@@ -52,6 +52,7 @@ class Output:
     url: str
     renderer: str  # a template name ('post.html') or a producer ('atom', 'rss', 'sitemap', ...)
     context: dict[str, Any] = field(default_factory=dict)
+    bodies: tuple[Post, ...] = ()  # the posts whose body HTML it shows (see cache.py)
 
 
 def thread(comments: Sequence[Comment]) -> tuple[Thread, ...]:
@@ -114,25 +115,31 @@ def comments_feed(site: Site) -> Feed:
     return Feed(f"{label} · {site.config.title}", "/comments/feed.xml")
 
 
+def _feed_output(site: Site, feed: Feed, posts: Sequence[Post]) -> Output:
+    """A feed of the newest ``posts``; with full content it shows their bodies too."""
+    newest = tuple(posts[: site.config.feeds.limit])
+    bodies = newest if site.config.feeds.full_content else ()
+    return Output(feed.url, feed.kind, {"feed": feed, "posts": newest}, bodies)
+
+
 def _post_outputs(site: Site) -> Iterator[Output]:
     posts = site.posts
+    everyone = site_feeds(site)
+    feeds_of = {author_id: author_feed(site, author) for author_id, author in site.authors.items()}
     for index, post in enumerate(posts):
-        authors = tuple(site.authors[a] for a in post.author_ids)
-        yield Output(
-            post.url,
-            "post.html",
-            {
-                "post": post,
-                "authors": authors,
-                "threads": thread(site.comments.get(post.slug, ())),
-                "comment_count": len(site.comments.get(post.slug, ())),
-                "comments_open": comments_open(site, post),
-                "newer": posts[index - 1] if index > 0 else None,
-                "older": posts[index + 1] if index + 1 < len(posts) else None,
-                "feeds": (*site_feeds(site), *(author_feed(site, a) for a in authors)),
-                "lang": post.lang,
-            },
-        )
+        comments = site.comments.get(post.slug, ())
+        context = {
+            "post": post,
+            "authors": tuple(site.authors[a] for a in post.author_ids),
+            "threads": thread(comments) if comments else (),
+            "comment_count": len(comments),
+            "comments_open": comments_open(site, post),
+            "newer": posts[index - 1] if index > 0 else None,
+            "older": posts[index + 1] if index + 1 < len(posts) else None,
+            "feeds": (*everyone, *(feeds_of[a] for a in post.author_ids)),
+            "lang": post.lang,
+        }
+        yield Output(post.url, "post.html", context, (post,))
 
 
 def _author_outputs(site: Site) -> Iterator[Output]:
@@ -151,7 +158,7 @@ def _author_outputs(site: Site) -> Iterator[Output]:
         yield from _pages_of(
             posts, f"/authors/{author.id}/", per_page, kind="author", author=author, feeds=(feed,)
         )
-        yield Output(feed.url, "atom", {"feed": feed, "posts": posts[: site.config.feeds.limit]})
+        yield _feed_output(site, feed, posts)
     yield Output("/authors/", "authors.html", {"people": tuple(people)})
 
 
@@ -162,8 +169,7 @@ def _taxon_outputs(site: Site, kind: str, taxa: tuple[Taxon, ...]) -> Iterator[O
         yield from _pages_of(
             taxon.posts, taxon.url, per_page, kind=kind, taxon=taxon, feeds=(feed,)
         )
-        limit = site.config.feeds.limit
-        yield Output(feed.url, "atom", {"feed": feed, "posts": taxon.posts[:limit]})
+        yield _feed_output(site, feed, taxon.posts)
     yield Output(f"/{kind}/", "taxonomy.html", {"kind": kind, "taxa": taxa})
 
 
@@ -196,8 +202,7 @@ def plan_outputs(site: Site) -> list[Output]:
     outputs.extend(_taxon_outputs(site, "departments", site.departments))
     outputs.append(_archive(site))
     outputs.append(Output("/404.html", "404.html", {}))
-    for feed in site_feeds(site):
-        outputs.append(Output(feed.url, feed.kind, {"feed": feed, "posts": site.posts[:limit]}))
+    outputs.extend(_feed_output(site, feed, site.posts) for feed in site_feeds(site))
     latest = sorted(
         (c for comments in site.comments.values() for c in comments),
         key=lambda c: (c.approved, c.id),

@@ -8,9 +8,6 @@ from __future__ import annotations
 
 import gc
 import hashlib
-import multiprocessing
-import os
-import signal
 import traceback
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -26,6 +23,7 @@ from generator.plan import Output, site_feeds
 from generator.templating import make_environment
 from generator.themes import Theme
 from generator.urls import output_file
+from generator.workers import can_fork, fork_map
 
 
 @dataclass
@@ -127,13 +125,11 @@ def render_all(
     gc.enable()
     try:
         count = len(outputs)
-        if jobs <= 1 or count < 200 or "fork" not in multiprocessing.get_all_start_methods():
+        if jobs <= 1 or count < 200 or not can_fork():
             return _render_slice(range(count))
         # Interleaved slices even out the cost (post pages are heavier than tag pages).
         slices = [range(i, count, jobs * 4) for i in range(jobs * 4)]
-        context = multiprocessing.get_context("fork")
-        with context.Pool(jobs, ignore_interrupts) as pool:
-            results = pool.map(_render_slice, slices)
+        results = fork_map(_render_slice, slices, jobs)
         written = [item for files, _ in results for item in files]
         problems = [p for _, found in results for p in found]
         return written, problems
@@ -142,12 +138,3 @@ def render_all(
         if not was_enabled:
             gc.disable()
         gc.unfreeze()
-
-
-def ignore_interrupts() -> None:
-    """Pool workers leave Ctrl-C to the main process, which stops them without tracebacks."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-
-
-def default_jobs() -> int:
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
