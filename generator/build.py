@@ -17,6 +17,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from generator import markdown
 from generator.assemble import BuildOptions, assemble
 from generator.cache import OutputManifest, PostCache, code_version, files_key, output_fingerprinter
 from generator.config import Config, load_config
@@ -56,12 +57,15 @@ class BuildReport:
 _CACHE: PostCache | None = None
 
 
-def _read_post(args: tuple[Path, Config, str]) -> tuple[Post | None, list[Problem]]:
-    """Read one post and keep its body; runs in a worker, so bodies are written in parallel."""
-    path, config, key = args
-    post, problems = read_post(path, config)
+def _read_chunk(chunk: list[tuple[Path, Config, str]]) -> list[tuple[Post | None, list[Problem]]]:
+    """Read posts and store their bodies in one go; runs in a worker, so in parallel."""
     assert _CACHE is not None
-    return (_CACHE.keep_body(key, post) if post else None), problems
+    results = []
+    for path, config, key in chunk:
+        post, problems = read_post(path, config)
+        results.append(((_CACHE.keep_body(key, post) if post else None), problems))
+    _CACHE.flush()
+    return results
 
 
 def _read_posts(
@@ -74,9 +78,12 @@ def _read_posts(
     _CACHE = cache
     try:
         if jobs > 1 and len(missing) >= PARALLEL_READ_THRESHOLD and can_fork():
-            fresh = fork_map(_read_post, missing, jobs, chunk=max(1, len(missing) // (jobs * 8)))
+            markdown.prepare()
+            size = min(64, -(-len(missing) // (jobs * 4)))  # small chunks: no long tail
+            chunks = [missing[i : i + size] for i in range(0, len(missing), size)]
+            fresh = [result for done in fork_map(_read_chunk, chunks, jobs) for result in done]
         else:
-            fresh = [_read_post(item) for item in missing]
+            fresh = _read_chunk(missing)
     finally:
         _CACHE = None
     for (path, _, key), result in zip(missing, fresh, strict=True):

@@ -9,7 +9,6 @@ miss, and a miss only costs time.
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import datetime as dt
 import hashlib
@@ -21,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import generator
+from generator import bodies
 from generator.config import Config
 from generator.model import Author, Comment, Page, Post, Site, Taxon, Thread
 from generator.plan import Output
@@ -77,9 +77,8 @@ class PostCache:
 
     ``posts/`` holds every post as read (without its body HTML) with its problems, by key, in
     256 shards by the key's first two digits, so one edit rewrites two small files; beside
-    them ``index.pickle``, a stat index that skips hashing unchanged files. ``bodies/`` holds
-    each body's HTML as a file, written by the worker that rendered it and read only by the
-    outputs that show it, so a site of 100,000 posts never holds their HTML in memory.
+    them ``index.pickle``, a stat index that skips hashing unchanged files.
+    ``bodies.sqlite`` holds each body's HTML (see bodies.py).
 
     ``use_old`` consults what earlier builds stored; ``persist`` writes bodies and the store
     (a build does, ``check`` does not: its bodies stay in memory).
@@ -95,7 +94,9 @@ class PostCache:
         # for the whole store, so new code or settings never reuse an old key.
         self.old_index: dict[str, tuple[int, int, str, str]] = {}
         self.old_entries: dict[str, tuple[Post | None, list[Any]]] = {}
-        self.bodies = self._stored_bodies() if persist or use_old else set()
+        self.database = str(self.folder / "bodies.sqlite")
+        self.bodies = bodies.keys(self.database) if persist or use_old else set()
+        self.pending: list[tuple[str, str]] = []  # bodies read but not yet stored
         self.loaded = False  # whether the shards on disk are this code's and settings'
         if use_old:
             self._load()
@@ -113,14 +114,6 @@ class PostCache:
             self.old_entries.update(entries)
         self.old_index = stored["index"]
         self.loaded = True
-
-    def _stored_bodies(self) -> set[str]:
-        """Keys of the body files on disk: one listing instead of a stat per post."""
-        keys: set[str] = set()
-        with contextlib.suppress(FileNotFoundError):
-            for shard in os.scandir(self.folder / "bodies"):
-                keys.update(name[:-5] for name in os.listdir(shard.path) if name.endswith(".html"))
-        return keys
 
     @staticmethod
     def _bundle_signature(path: Path) -> str:
@@ -154,20 +147,20 @@ class PostCache:
         self.entries[key] = found
         return found
 
-    def _body_file(self, key: str) -> Path:
-        return self.folder / "bodies" / key[:2] / f"{key}.html"
-
     def keep_body(self, key: str, post: Post) -> Post:
-        """The post with its key; its HTML moved to a body file when the cache persists."""
+        """The post with its keys; when the cache persists, its HTML goes to the body store
+        (with the next ``flush``) and the post keeps only a reference."""
+        meta = metadata_key(post)
         if not self.persist:
-            return dataclasses.replace(post, digest=key, meta_digest=metadata_key(post))
-        target = self._body_file(key)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        temporary = target.with_name(f".{target.name}.{os.getpid()}")
-        temporary.write_text(post.rendered.html, encoding="utf-8")
-        os.replace(temporary, target)
-        body = dataclasses.replace(post.rendered, html="", html_file=str(target))
-        return dataclasses.replace(post, rendered=body, digest=key, meta_digest=metadata_key(post))
+            return dataclasses.replace(post, digest=key, meta_digest=meta)
+        self.pending.append((key, post.rendered.html))
+        body = dataclasses.replace(post.rendered, html="", stored=(self.database, key))
+        return dataclasses.replace(post, rendered=body, digest=key, meta_digest=meta)
+
+    def flush(self) -> None:
+        if self.pending:
+            bodies.store(self.database, self.pending)
+            self.pending = []
 
     def put(self, key: str, result: tuple[Post | None, list[Any]]) -> None:
         self.entries[key] = result
@@ -194,13 +187,12 @@ class PostCache:
         # The index goes last: until it names these settings, no build trusts the shards.
         index = {"settings": self.settings, "index": self.index}
         _atomic_pickle(self.store / "index.pickle", index)
-        for key in self.bodies - self.entries.keys():
-            self._body_file(key).unlink(missing_ok=True)
+        bodies.delete(self.database, self.bodies - self.entries.keys())
 
 
 def metadata_key(post: Post) -> str:
     """The key of everything a post shows outside its own page: all but its body HTML."""
-    rendered = dataclasses.replace(post.rendered, html="", html_file=None)
+    rendered = dataclasses.replace(post.rendered, html="", stored=None)
     return _hash(repr(dataclasses.replace(post, rendered=rendered, digest="", meta_digest="")))
 
 

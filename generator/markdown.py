@@ -185,6 +185,14 @@ def _raw_html_warnings(tokens: Sequence[Token], first_line: int) -> list[tuple[i
     return found
 
 
+def prepare() -> None:
+    """Build the parser and load Pygments before worker processes fork, so each worker does
+    not pay for it again."""
+    _post_parser()
+    _formatter()
+    _lexer("text")
+
+
 def render_post(
     body: str, folder: Path | None = None, first_line: int = 1
 ) -> tuple[Rendered, list[tuple[int, str]]]:

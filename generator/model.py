@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
+from generator import bodies
 from generator.config import Config
 
 
@@ -29,14 +30,11 @@ class Rendered:
     summary: str  # first paragraph as plain text
     headings: tuple[Heading, ...]
     words: int
-    html_file: str | None = None  # set when the build keeps the HTML on disk, not in memory
+    stored: tuple[str, str] | None = None  # (database, key) when the HTML is on disk, not here
 
     @property
     def body(self) -> str:
-        if self.html_file is None:
-            return self.html
-        with open(self.html_file, encoding="utf-8") as handle:
-            return handle.read()
+        return self.html if self.stored is None else bodies.load(*self.stored)
 
 
 @dataclass(frozen=True)

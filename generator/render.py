@@ -6,6 +6,7 @@ it without pickling; each renders a slice of the outputs and writes its files it
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import hashlib
 import traceback
@@ -13,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from jinja2 import Environment, TemplateError, TemplateSyntaxError
+from jinja2 import Environment, TemplateError, TemplateNotFound, TemplateSyntaxError
 
 from generator import feeds, seo
 from generator.diagnostics import Problem
@@ -127,8 +128,13 @@ def render_all(
         count = len(outputs)
         if jobs <= 1 or count < 200 or not can_fork():
             return _render_slice(range(count))
+        # Compiled once here rather than once in every worker.
+        for name in {o.renderer for o in outputs if o.renderer.endswith(".html")}:
+            renderer.env.get_template(name)
+        with contextlib.suppress(TemplateNotFound):  # a theme may do without cards
+            renderer.env.get_template("partials/card.html")
         # Interleaved slices even out the cost (post pages are heavier than tag pages).
-        slices = [range(i, count, jobs * 4) for i in range(jobs * 4)]
+        slices = [range(i, count, jobs * 16) for i in range(jobs * 16)]
         results = fork_map(_render_slice, slices, jobs)
         written = [item for files, _ in results for item in files]
         problems = [p for _, found in results for p in found]

@@ -1,0 +1,74 @@
+"""Rendered post bodies, kept on disk in one SQLite file beside the cache.
+
+A site of 100,000 posts must not hold their HTML in memory, and one file per body costs more
+to create than the Markdown costs to render (measured: 0.7 ms a post on ext4). So the reading
+workers write bodies in one transaction per batch, and the outputs that show a body (its page,
+the feeds that carry it) read it back by key. Each process opens its own connection: SQLite
+connections must not cross a fork.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections.abc import Iterable
+from pathlib import Path
+
+_connections: dict[tuple[int, str], sqlite3.Connection] = {}
+
+
+def _open(database: str) -> sqlite3.Connection:
+    key = (os.getpid(), database)
+    connection = _connections.get(key)
+    if connection is None:
+        Path(database).parent.mkdir(parents=True, exist_ok=True)
+        # A lost cache costs time, never correctness: no fsync per transaction (WAL, NORMAL).
+        connection = sqlite3.connect(
+            database, timeout=60, isolation_level=None, check_same_thread=False
+        )
+        connection.execute("PRAGMA journal_mode=WAL")
+        connection.execute("PRAGMA synchronous=NORMAL")
+        connection.execute(
+            "CREATE TABLE IF NOT EXISTS bodies (key TEXT PRIMARY KEY, html TEXT) WITHOUT ROWID"
+        )
+        _connections[key] = connection
+    return connection
+
+
+def load(database: str, key: str) -> str:
+    row = _open(database).execute("SELECT html FROM bodies WHERE key = ?", (key,)).fetchone()
+    if row is None:
+        raise LookupError(f"post body {key} is missing from {database}: build with --clean")
+    return str(row[0])
+
+
+def store(database: str, bodies: Iterable[tuple[str, str]]) -> None:
+    """Write (key, html) pairs in one transaction."""
+    connection = _open(database)
+    with connection:
+        connection.execute("BEGIN")
+        connection.executemany("INSERT OR REPLACE INTO bodies VALUES (?, ?)", bodies)
+
+
+def keys(database: str) -> set[str]:
+    if not os.path.exists(database):
+        return set()  # and create nothing: ``dialogue check`` writes no file
+    try:
+        return {row[0] for row in _open(database).execute("SELECT key FROM bodies")}
+    except sqlite3.DatabaseError:  # a damaged cache file: start afresh
+        close(database)
+        Path(database).unlink(missing_ok=True)
+        return set()
+
+
+def delete(database: str, stale: Iterable[str]) -> None:
+    connection = _open(database)
+    with connection:
+        connection.execute("BEGIN")
+        connection.executemany("DELETE FROM bodies WHERE key = ?", ((key,) for key in stale))
+
+
+def close(database: str) -> None:
+    connection = _connections.pop((os.getpid(), database), None)
+    if connection is not None:
+        connection.close()
