@@ -19,13 +19,21 @@ from pathlib import Path
 
 from generator import markdown
 from generator.assemble import BuildOptions, assemble
-from generator.cache import OutputManifest, PostCache, code_version, files_key, output_fingerprinter
+from generator.cache import (
+    Entry,
+    IndexRecord,
+    OutputManifest,
+    PostCache,
+    code_version,
+    files_key,
+    output_fingerprinter,
+)
 from generator.config import Config, load_config
 from generator.content.authors import read_author
 from generator.content.comments import load_comments
 from generator.content.discover import discover
-from generator.content.posts import read_page, read_post
-from generator.diagnostics import Diagnostics, Problem
+from generator.content.posts import read_page
+from generator.diagnostics import Diagnostics
 from generator.model import Author, Page, Post, Site
 from generator.plan import plan_outputs
 from generator.themes import Theme, load_theme
@@ -57,13 +65,10 @@ class BuildReport:
 _CACHE: PostCache | None = None
 
 
-def _read_chunk(chunk: list[tuple[Path, Config, str]]) -> list[tuple[Post | None, list[Problem]]]:
+def _read_chunk(chunk: list[tuple[Path, Config]]) -> list[tuple[str, Entry, IndexRecord]]:
     """Read posts and store their bodies in one go; runs in a worker, so in parallel."""
     assert _CACHE is not None
-    results = []
-    for path, config, key in chunk:
-        post, problems = read_post(path, config)
-        results.append(((_CACHE.keep_body(key, post) if post else None), problems))
+    results = [_CACHE.read(path, config) for path, config in chunk]
     _CACHE.flush()
     return results
 
@@ -71,9 +76,8 @@ def _read_chunk(chunk: list[tuple[Path, Config, str]]) -> list[tuple[Post | None
 def _read_posts(
     config: Config, paths: tuple[Path, ...], jobs: int, diag: Diagnostics, cache: PostCache
 ) -> list[Post]:
-    keys = {path: cache.key(path) for path in paths}
-    results = {path: cache.get(keys[path]) for path in paths}
-    missing = [(path, config, keys[path]) for path, result in results.items() if result is None]
+    results = {path: cache.lookup(path) for path in paths}
+    missing = [(path, config) for path, result in results.items() if result is None]
     global _CACHE
     _CACHE = cache
     try:
@@ -86,9 +90,9 @@ def _read_posts(
             fresh = _read_chunk(missing)
     finally:
         _CACHE = None
-    for (path, _, key), result in zip(missing, fresh, strict=True):
-        results[path] = result
-        cache.put(key, result)
+    for (path, _), (key, entry, record) in zip(missing, fresh, strict=True):
+        results[path] = entry
+        cache.put(path, key, entry, record)
     cache.save()
     posts = []
     for path in paths:
@@ -215,6 +219,8 @@ def _build(
     # What is really there: a file deleted by hand is made again.
     previous = {name: key for name, key in previous.items() if os.path.isfile(folder + name)}
     todo = [o for o in outputs if previous.get(output_file(o.url)) != keys[output_file(o.url)]]
+    if len(todo) == len(outputs):
+        previous = {}  # all new (other code or settings): swap the folder, don't move files
     staging = staging_for(out)
     try:
         if todo:  # Jinja and feedgen load only when there is something to render

@@ -22,6 +22,7 @@ from typing import Any
 import generator
 from generator import bodies
 from generator.config import Config
+from generator.content.posts import read_post
 from generator.model import Author, Comment, Page, Post, Site, Taxon, Thread
 from generator.plan import Output
 
@@ -72,6 +73,10 @@ def _load_pickle(path: Path) -> Any:
         return None  # a damaged or outdated entry is just a miss
 
 
+Entry = tuple[Post | None, list[Any]]  # a post as read, with its problems
+IndexRecord = tuple[int, int, str, str]  # mtime_ns, size, bundle signature, key
+
+
 class PostCache:
     """Posts read through the cache, under ``.dialogue/cache/``:
 
@@ -92,16 +97,16 @@ class PostCache:
         self.settings = _hash(code, str(config.root), config.timezone, config.language)
         # path -> (mtime_ns, size, bundle signature, key). Settings (code included) are checked
         # for the whole store, so new code or settings never reuse an old key.
-        self.old_index: dict[str, tuple[int, int, str, str]] = {}
-        self.old_entries: dict[str, tuple[Post | None, list[Any]]] = {}
+        self.old_index: dict[str, IndexRecord] = {}
+        self.old_entries: dict[str, Entry] = {}
         self.database = str(self.folder / "bodies.sqlite")
         self.bodies = bodies.keys(self.database) if persist or use_old else set()
         self.pending: list[tuple[str, str]] = []  # bodies read but not yet stored
         self.loaded = False  # whether the shards on disk are this code's and settings'
         if use_old:
             self._load()
-        self.index: dict[str, tuple[int, int, str, str]] = {}  # the files of this build
-        self.entries: dict[str, tuple[Post | None, list[Any]]] = {}
+        self.index: dict[str, IndexRecord] = {}  # the files of this build
+        self.entries: dict[str, Entry] = {}
 
     def _load(self) -> None:
         stored = _load_pickle(self.store / "index.pickle")
@@ -127,25 +132,43 @@ class PostCache:
         ]
         return _hash(*stats)
 
-    def key(self, path: Path) -> str:
+    def _signature(self, path: Path) -> tuple[int, int, str]:
         stat = os.stat(path)
-        bundle = self._bundle_signature(path)
-        name = str(path)
-        known = self.old_index.get(name)
-        if known and known[:3] == (stat.st_mtime_ns, stat.st_size, bundle):
-            self.index[name] = known
-            return known[3]
-        key = _hash(self.settings, name, bundle, path.read_bytes())
-        self.index[name] = (stat.st_mtime_ns, stat.st_size, bundle, key)
-        return key
+        return stat.st_mtime_ns, stat.st_size, self._bundle_signature(path)
 
-    def get(self, key: str) -> tuple[Post | None, list[Any]] | None:
-        """A post read before, if its body is still there."""
+    def _reusable(self, key: str) -> Entry | None:
+        """A post read before under this key, if its body is still there."""
         found = self.old_entries.get(key)
         if found is None or (found[0] is not None and key not in self.bodies):
             return None
-        self.entries[key] = found
         return found
+
+    def lookup(self, path: Path) -> Entry | None:
+        """The post as read before, when the file's size and time say it is unchanged."""
+        signature = self._signature(path)
+        known = self.old_index.get(str(path))
+        if known is None or known[:3] != signature:
+            return None
+        found = self._reusable(known[3])
+        if found is not None:
+            self.index[str(path)] = known
+            self.entries[known[3]] = found
+        return found
+
+    def read(self, path: Path, config: Config) -> tuple[str, Entry, IndexRecord]:
+        """Key the file by its content; reuse what was read under that key, else read it.
+        Runs in the reading workers: hashing happens in parallel too."""
+        signature = self._signature(path)
+        key = _hash(self.settings, str(path), signature[2], path.read_bytes())
+        found = self._reusable(key)
+        if found is None:
+            post, problems = read_post(path, config)
+            found = ((self.keep_body(key, post) if post else None), problems)
+        return key, found, (*signature, key)
+
+    def put(self, path: Path, key: str, entry: Entry, record: IndexRecord) -> None:
+        self.index[str(path)] = record
+        self.entries[key] = entry
 
     def keep_body(self, key: str, post: Post) -> Post:
         """The post with its keys; when the cache persists, its HTML goes to the body store
@@ -161,9 +184,6 @@ class PostCache:
         if self.pending:
             bodies.store(self.database, self.pending)
             self.pending = []
-
-    def put(self, key: str, result: tuple[Post | None, list[Any]]) -> None:
-        self.entries[key] = result
 
     def save(self) -> None:
         """Store this build's posts, and drop the bodies of posts that are gone or changed."""

@@ -19,7 +19,7 @@ from jinja2 import Environment, TemplateError, TemplateNotFound, TemplateSyntaxE
 from generator import feeds, seo
 from generator.diagnostics import Problem
 from generator.i18n import Strings
-from generator.model import Site
+from generator.model import Post, Site
 from generator.plan import Output, site_feeds
 from generator.templating import make_environment
 from generator.themes import Theme
@@ -93,7 +93,24 @@ _WORKER: tuple[Renderer, Sequence[Output], Path, Path] | None = None
 RenderResult = tuple[list[tuple[str, str]], list[Problem]]
 
 
-def _render_slice(indexes: range) -> RenderResult:
+def _slices_by_age(outputs: Sequence[Output], count: int) -> list[list[int]]:
+    """``count`` slices of output indexes, each covering one span of the site's history.
+
+    A post's card and feed entry are rendered once per worker and reused: when the listing
+    pages and feeds that show a post fall in one slice, fewer workers render it again.
+    """
+
+    def newest_shown(index: int) -> float:
+        context = outputs[index].context
+        shown = context.get("posts") or (context.get("post"),)
+        return shown[0].date.timestamp() if isinstance(shown[0], Post) else 0.0
+
+    order = sorted(range(len(outputs)), key=newest_shown)
+    size = -(-len(order) // count)
+    return [order[start : start + size] for start in range(0, len(order), size)]
+
+
+def _render_slice(indexes: Sequence[int]) -> RenderResult:
     assert _WORKER is not None
     renderer, outputs, staging, root = _WORKER
     written: list[tuple[str, str]] = []
@@ -133,9 +150,7 @@ def render_all(
             renderer.env.get_template(name)
         with contextlib.suppress(TemplateNotFound):  # a theme may do without cards
             renderer.env.get_template("partials/card.html")
-        # Interleaved slices even out the cost (post pages are heavier than tag pages).
-        slices = [range(i, count, jobs * 16) for i in range(jobs * 16)]
-        results = fork_map(_render_slice, slices, jobs)
+        results = fork_map(_render_slice, _slices_by_age(outputs, jobs * 16), jobs)
         written = [item for files, _ in results for item in files]
         problems = [p for _, found in results for p in found]
         return written, problems
