@@ -74,10 +74,10 @@ def _read_chunk(chunk: list[tuple[Path, Config]]) -> list[tuple[str, Entry, Inde
 
 
 def _read_posts(
-    config: Config, paths: tuple[Path, ...], jobs: int, diag: Diagnostics, cache: PostCache
+    config: Config, names: tuple[str, ...], jobs: int, diag: Diagnostics, cache: PostCache
 ) -> list[Post]:
-    results = {path: cache.lookup(path) for path in paths}
-    missing = [(path, config) for path, result in results.items() if result is None]
+    results = {name: cache.lookup(name) for name in names}
+    missing = [(Path(name), config) for name, result in results.items() if result is None]
     global _CACHE
     _CACHE = cache
     try:
@@ -91,12 +91,12 @@ def _read_posts(
     finally:
         _CACHE = None
     for (path, _), (key, entry, record) in zip(missing, fresh, strict=True):
-        results[path] = entry
+        results[str(path)] = entry
         cache.put(path, key, entry, record)
     cache.save()
     posts = []
-    for path in paths:
-        post, problems = results[path]  # type: ignore[misc]
+    for name in names:
+        post, problems = results[name]  # type: ignore[misc]
         diag.extend(problems)
         if post is not None:
             posts.append(post)

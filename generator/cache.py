@@ -121,9 +121,10 @@ class PostCache:
         self.loaded = True
 
     @staticmethod
-    def _bundle_signature(path: Path) -> str:
-        if path.name != "index.md":
+    def _bundle_signature(name: str) -> str:
+        if os.path.basename(name) != "index.md":
             return ""
+        path = Path(name)
         stats = [
             f"{p.name}:{s.st_size}:{s.st_mtime_ns}"
             for p in sorted(path.parent.rglob("*"))
@@ -132,9 +133,9 @@ class PostCache:
         ]
         return _hash(*stats)
 
-    def _signature(self, path: Path) -> tuple[int, int, str]:
-        stat = os.stat(path)
-        return stat.st_mtime_ns, stat.st_size, self._bundle_signature(path)
+    def _signature(self, name: str) -> tuple[int, int, str]:
+        stat = os.stat(name)
+        return stat.st_mtime_ns, stat.st_size, self._bundle_signature(name)
 
     def _reusable(self, key: str) -> Entry | None:
         """A post read before under this key, if its body is still there."""
@@ -143,22 +144,21 @@ class PostCache:
             return None
         return found
 
-    def lookup(self, path: Path) -> Entry | None:
+    def lookup(self, name: str) -> Entry | None:
         """The post as read before, when the file's size and time say it is unchanged."""
-        signature = self._signature(path)
-        known = self.old_index.get(str(path))
-        if known is None or known[:3] != signature:
+        known = self.old_index.get(name)
+        if known is None or known[:3] != self._signature(name):
             return None
         found = self._reusable(known[3])
         if found is not None:
-            self.index[str(path)] = known
+            self.index[name] = known
             self.entries[known[3]] = found
         return found
 
     def read(self, path: Path, config: Config) -> tuple[str, Entry, IndexRecord]:
         """Key the file by its content; reuse what was read under that key, else read it.
         Runs in the reading workers: hashing happens in parallel too."""
-        signature = self._signature(path)
+        signature = self._signature(str(path))
         key = _hash(self.settings, str(path), signature[2], path.read_bytes())
         found = self._reusable(key)
         if found is None:
@@ -260,10 +260,10 @@ def output_fingerprinter(site: Site, global_key: str) -> Callable[[Output], str]
             for item in value:
                 walk(item, out)
             out.append(")")
-        elif kind is dict:
-            for name in sorted(value):
+        elif kind is dict:  # in insertion order: plan.py makes it, and code is in the key
+            for name, item in value.items():
                 out.append(name)
-                walk(value[name], out)
+                walk(item, out)
         elif value is None or kind in _PLAIN:
             out.append(repr(value))
         else:

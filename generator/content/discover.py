@@ -9,12 +9,12 @@ from pathlib import Path
 
 @dataclass(frozen=True)
 class Sources:
-    posts: tuple[Path, ...]
+    posts: tuple[str, ...]  # file names: a site may have 100,000, and a Path each costs time
     pages: tuple[Path, ...]
     authors: tuple[Path, ...]
 
 
-def _markdown_files(folder: Path) -> tuple[Path, ...]:
+def _markdown_files(folder: Path) -> tuple[str, ...]:
     """Every ``*.md`` below ``folder`` in path order; hidden files and folders and editor
     backups (".#x.md", "x.md~") are not content. One os.walk: no stat per file."""
     found = []
@@ -25,13 +25,13 @@ def _markdown_files(folder: Path) -> tuple[Path, ...]:
             for name in files
             if name.endswith(".md") and not name.startswith(".")
         )
-    return tuple(Path(name) for name in sorted(found, key=lambda name: name.split(os.sep)))
+    return tuple(sorted(found, key=lambda name: name.split(os.sep)))
 
 
 def discover(content: Path) -> Sources:
     authors = content / "authors"
     return Sources(
         posts=_markdown_files(content / "posts"),
-        pages=_markdown_files(content / "pages"),
+        pages=tuple(map(Path, _markdown_files(content / "pages"))),
         authors=tuple(sorted(authors.glob("*.yaml"))) if authors.is_dir() else (),
     )

@@ -113,7 +113,7 @@ def read_post(path: Path, config: Config) -> tuple[Post | None, list[Problem]]:
         return None, problems
     rendered = _render(fields, folder)
     return Post(
-        source=path,
+        file=str(path),
         title=title,
         date=date,
         author_ids=authors,
