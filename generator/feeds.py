@@ -16,6 +16,7 @@ from feedgen.entry import FeedEntry
 from feedgen.ext.dc import DcEntryExtension
 from feedgen.feed import FeedGenerator
 
+from generator.memo import Memo
 from generator.model import Comment, Post, Site
 from generator.plan import Feed
 
@@ -52,7 +53,7 @@ def _generator(site: Site, feed: Feed, updated: dt.datetime, page_url: str) -> F
 
 # (post URL, rss) -> its entry: a post is in up to a dozen feeds (site, authors, tags,
 # department) and its entry is the same in each. One per build: the Renderer owns it.
-Entries = dict[tuple[str, bool], FeedEntry]
+Entries = Memo[tuple[str, bool], FeedEntry]
 
 
 def _entry(site: Site, post: Post, rss: bool) -> FeedEntry:
@@ -89,9 +90,7 @@ def posts_feed(
     generator = _generator(site, feed, _newest(posts), page_url)
     rss = feed.kind == "rss"
     for post in posts:
-        entry = entries.get((post.url, rss))
-        if entry is None:
-            entry = entries[post.url, rss] = _entry(site, post, rss)
+        entry = entries.get((post.url, rss), lambda: _entry(site, post, rss))  # noqa: B023
         generator.add_entry(entry, order="append")
     if feed.kind == "rss":
         return bytes(generator.rss_str(pretty=True))

@@ -19,6 +19,7 @@ from jinja2 import Environment, TemplateError, TemplateNotFound, TemplateSyntaxE
 from generator import feeds, seo
 from generator.diagnostics import Problem
 from generator.i18n import Strings
+from generator.memo import Memo
 from generator.model import Post, Site
 from generator.plan import Output, site_feeds
 from generator.templating import make_environment
@@ -33,7 +34,7 @@ class Renderer:
     env: Environment
     strings: Strings
     all_feeds: tuple[feeds.Feed, ...]
-    entries: feeds.Entries = field(default_factory=dict)
+    entries: feeds.Entries = field(default_factory=lambda: Memo(limit=2_000))  # with HTML
 
     def render(self, output: Output) -> bytes:
         site, context = self.site, output.context

@@ -15,6 +15,7 @@ from jinja2.runtime import Context
 from markupsafe import Markup
 
 from generator.i18n import Strings, format_day
+from generator.memo import Memo
 from generator.model import Post, Site
 from generator.themes import Theme
 from generator.urls import slugify
@@ -76,7 +77,7 @@ def make_environment(site: Site, theme: Theme, strings: Strings) -> Environment:
     def comment_count(post: Post) -> int:
         return len(site.comments.get(post.slug, ()))
 
-    cards: dict[tuple[str, int, bool, bool, str], Markup] = {}
+    cards: Memo[tuple[str, int, bool, bool, str], Markup] = Memo(limit=20_000)
 
     @pass_context
     def card(
@@ -85,13 +86,10 @@ def make_environment(site: Site, theme: Theme, strings: Strings) -> Environment:
         """A post's card (partials/card.html), rendered once per variant and reused: a post
         appears on up to a dozen listing pages (home, authors, tags, department)."""
         lang = _lang(context)
+        values = {"post": post, "level": level, "featured": featured, "eager": eager}
+        template = env.get_template("partials/card.html")
         key = (post.url, level, featured, eager, lang)
-        html = cards.get(key)
-        if html is None:
-            values = {"post": post, "level": level, "featured": featured, "eager": eager}
-            template = env.get_template("partials/card.html")
-            html = cards[key] = Markup(template.render(values, lang=lang))
-        return html
+        return cards.get(key, lambda: Markup(template.render(values, lang=lang)))
 
     env.filters.update(
         url=url, absolute=config.absolute, date=date, month=month, isodate=isodate, json=to_json
