@@ -20,6 +20,7 @@ from pathlib import Path
 from generator import markdown
 from generator.assemble import BuildOptions, assemble
 from generator.cache import (
+    CACHE_DIR,
     Entry,
     IndexRecord,
     OutputManifest,
@@ -152,6 +153,23 @@ def _global_key(code: str, site: Site, theme: Theme) -> str:
     ).hexdigest()
 
 
+NEW = ("", "")  # the manifest entry of a file the previous build did not write
+
+
+def _drop_unchanged(
+    rendered: list[tuple[str, str]], previous: dict[str, tuple[str, str]], staging: Path
+) -> list[tuple[str, str]]:
+    """Rendered files whose bytes equal what the output already holds are not written again:
+    the output folder changes exactly where the site changed (deploys and rsync see no more)."""
+    written = []
+    for name, digest in rendered:
+        if previous.get(name, NEW)[1] == digest:
+            (staging / name).unlink()
+        else:
+            written.append((name, digest))
+    return written
+
+
 @contextmanager
 def _cycle_collector_paused() -> Iterator[None]:
     """Python's cycle collector rescans every live object again and again while a build
@@ -214,35 +232,45 @@ def _build(
     }
     manifest = OutputManifest(config)
     out = config.output_path
+    # file -> (key of its inputs, hash of its bytes) as the previous build left it
     previous = manifest.load() if write and not clean and out.is_dir() else {}
     folder = f"{out}{os.sep}"  # strings, not Paths: this runs once per file of the site
     # What is really there: a file deleted by hand is made again.
-    previous = {name: key for name, key in previous.items() if os.path.isfile(folder + name)}
-    todo = [o for o in outputs if previous.get(output_file(o.url)) != keys[output_file(o.url)]]
+    previous = {name: entry for name, entry in previous.items() if os.path.isfile(folder + name)}
+    todo = [
+        o for o in outputs if previous.get(output_file(o.url), NEW)[0] != keys[output_file(o.url)]
+    ]
     if len(todo) == len(outputs):
         previous = {}  # all new (other code or settings): swap the folder, don't move files
     staging = staging_for(out)
+    digests: dict[str, str] = {}
     try:
         if todo:  # Jinja and feedgen load only when there is something to render
             from generator.render import make_renderer, render_all
 
-            renderer = make_renderer(site, theme, outputs)
-            report.written, problems = render_all(renderer, todo, staging, jobs)
+            compiled = config.root / CACHE_DIR / "templates" if write else None
+            renderer = make_renderer(site, theme, outputs, compiled)
+            rendered, problems = render_all(renderer, todo, staging, jobs)
             diag.extend(problems)
+            report.written = _drop_unchanged(rendered, previous, staging)
+            digests = dict(rendered)
         if diag.errors:
             return report
         report.site = site
         if write:
-            changed_assets = [(s, name) for s, name in copied if previous.get(name) != files[name]]
+            changed_assets = [(s, n) for s, n in copied if previous.get(n, NEW)[0] != files[n]]
             report.assets_copied = copy_assets(changed_assets, staging)
             manifest.forget()  # until the new output is complete, trust nothing
             if previous:
                 report.removed = commit(staging, out, stale=set(previous) - set(keys) - set(files))
             else:
                 swap_in(staging, out)
-            manifest.save({**keys, **files})
+            manifest.save(
+                {name: (key, digests.get(name) or previous[name][1]) for name, key in keys.items()}
+                | {name: (signature, "") for name, signature in files.items()}
+            )
             report.pages_written = len(report.written)
-            report.pages_unchanged = len(outputs) - len(todo)
+            report.pages_unchanged = len(outputs) - len(report.written)
             report.output = out
     finally:
         discard(staging)

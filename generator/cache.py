@@ -283,17 +283,19 @@ def output_fingerprinter(site: Site, global_key: str) -> Callable[[Output], str]
 
 
 class OutputManifest:
-    """What the output folder holds: file -> key it was rendered from (or asset signature)."""
+    """What the output folder holds: file -> (key it was rendered from or the asset's signature,
+    hash of its bytes)."""
 
     def __init__(self, config: Config) -> None:
         name = _hash(str(config.output_path))[:12]
         self.path = config.root / CACHE_DIR / f"outputs-{name}.pickle"
 
-    def load(self) -> dict[str, str]:
+    def load(self) -> dict[str, tuple[str, str]]:
         value = _load_pickle(self.path)
-        return value if isinstance(value, dict) else {}
+        valid = isinstance(value, dict) and all(type(v) is tuple for v in value.values())
+        return value if valid else {}  # type: ignore[return-value]
 
-    def save(self, entries: dict[str, str]) -> None:
+    def save(self, entries: dict[str, tuple[str, str]]) -> None:
         _atomic_pickle(self.path, entries)
 
     def forget(self) -> None:

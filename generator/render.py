@@ -60,14 +60,17 @@ class Renderer:
         raise ValueError(f"no renderer named {output.renderer!r}")
 
 
-def make_renderer(site: Site, theme: Theme, outputs: Sequence[Output]) -> Renderer:
+def make_renderer(
+    site: Site, theme: Theme, outputs: Sequence[Output], compiled: Path | None = None
+) -> Renderer:
     strings = Strings(theme.i18n_dirs)
     seen: dict[str, feeds.Feed] = {}
     for output in outputs:
         feed = output.context.get("feed")
         if isinstance(feed, feeds.Feed) and output.renderer != "opml":
             seen.setdefault(feed.url, feed)
-    return Renderer(site, make_environment(site, theme, strings), strings, tuple(seen.values()))
+    env = make_environment(site, theme, strings, compiled)
+    return Renderer(site, env, strings, tuple(seen.values()))
 
 
 def _template_problem(exc: Exception, output: Output, root: Path) -> Problem:

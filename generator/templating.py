@@ -8,9 +8,16 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
+from jinja2 import (
+    Environment,
+    FileSystemBytecodeCache,
+    FileSystemLoader,
+    StrictUndefined,
+    pass_context,
+)
 from jinja2.runtime import Context
 from markupsafe import Markup
 
@@ -25,10 +32,17 @@ def _lang(context: Context) -> str:
     return str(context.get("lang") or context["site"].config.language)
 
 
-def make_environment(site: Site, theme: Theme, strings: Strings) -> Environment:
+def make_environment(
+    site: Site, theme: Theme, strings: Strings, compiled: Path | None = None
+) -> Environment:
+    """``compiled``: a folder where Jinja keeps templates compiled (keyed by their source), so a
+    rebuild does not compile the theme again."""
     config = site.config
+    if compiled:
+        compiled.mkdir(parents=True, exist_ok=True)
     env = Environment(
         loader=FileSystemLoader(theme.template_dirs),
+        bytecode_cache=FileSystemBytecodeCache(str(compiled)) if compiled else None,
         autoescape=True,
         undefined=StrictUndefined,
         trim_blocks=True,
