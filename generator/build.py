@@ -138,15 +138,13 @@ def read_site(
 
 
 def _global_key(code: str, site: Site, theme: Theme) -> str:
-    """What every page may show: code, settings, theme, authors, menus, the year, and the
-    site's shape that the theme's side column and 404 page show (counts, the newest posts)."""
+    """What every page may show: code, settings, theme, authors, menus, the year, and which
+    tags and departments have pages (templates link a tag name only when its page exists)."""
     config = site.config
     people = [a.source for a in site.authors.values()]
     people += [a.avatar_source for a in site.authors.values() if a.avatar_source]
     menus = [(p.slug, p.title, p.menu, p.url, p.lang) for p in site.pages]
-    taxa = [(t.kind, t.slug, t.name, len(t.posts)) for t in (*site.tags, *site.departments)]
-    newest = [(p.slug, p.title, p.url, p.date, p.summary, p.author_ids) for p in site.posts[:3]]
-    taxa.append(("posts", str(len(site.posts)), repr(newest), 0))
+    taxa = [(t.kind, t.slug, t.name) for t in (*site.tags, *site.departments)]
     parts = (code, repr(config), files_key(theme.files()), files_key(sorted(people)))
     return hashlib.blake2b(
         repr((parts, menus, taxa, site.build_time.year)).encode(), digest_size=16

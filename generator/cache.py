@@ -211,8 +211,10 @@ class PostCache:
 
 
 def metadata_key(post: Post) -> str:
-    """The key of everything a post shows outside its own page: all but its body HTML."""
-    rendered = dataclasses.replace(post.rendered, html="", stored=None)
+    """The key of everything a post shows outside its own page: all but its body. Of the body's
+    length, pages elsewhere see the reading time (``post.reading_minutes``), so a sentence added
+    to a post does not re-render every listing it is on."""
+    rendered = dataclasses.replace(post.rendered, html="", stored=None, words=post.reading_minutes)
     return _hash(repr(dataclasses.replace(post, rendered=rendered, digest="", meta_digest="")))
 
 
@@ -245,8 +247,10 @@ def output_fingerprinter(site: Site, global_key: str) -> Callable[[Output], str]
             parts: list[str] = []
             walk((record.comment, record.replies), parts)
             return "\0".join(parts)
-        if kind is Taxon:
-            return f"T{record.kind}:{record.slug}:{record.name}"
+        if kind is Taxon:  # with its posts: an overview may show counts or the newest
+            members: list[str] = []
+            walk(record.posts, members)
+            return f"T{record.kind}:{record.slug}:{record.name}:{_hash(*members)}"
         if dataclasses.is_dataclass(record) or isinstance(record, _PLAIN):
             return repr(record)  # Feed, Pagination; subclasses of str (Markup) and the like
         raise TypeError(f"cannot fingerprint {kind.__name__}")
@@ -293,7 +297,7 @@ class OutputManifest:
     def load(self) -> dict[str, tuple[str, str]]:
         value = _load_pickle(self.path)
         valid = isinstance(value, dict) and all(type(v) is tuple for v in value.values())
-        return value if valid else {}  # type: ignore[return-value]
+        return value if valid else {}
 
     def save(self, entries: dict[str, tuple[str, str]]) -> None:
         _atomic_pickle(self.path, entries)

@@ -10,13 +10,13 @@ import datetime as dt
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from typing import NamedTuple
 
 from generator import bodies
 from generator.config import Config
 
 
-@dataclass(frozen=True)
-class Heading:
+class Heading(NamedTuple):  # a tuple: posts have several, and a site may have 100,000 posts
     level: int
     text: str
     anchor: str

@@ -48,6 +48,15 @@ class Pagination:
 
 
 @dataclass(frozen=True)
+class SideColumn:
+    """What the listing pages' side column shows of the whole site: each department's name,
+    URL and post count. In their context (not read from ``site``), so only these pages depend
+    on the counts, and adding a post does not re-render every post page."""
+
+    departments: tuple[tuple[str, str, int], ...]
+
+
+@dataclass(frozen=True)
 class Output:
     url: str
     renderer: str  # a template name ('post.html') or a producer ('atom', 'rss', 'sitemap', ...)
@@ -84,8 +93,12 @@ def comments_open(site: Site, post: Post) -> bool:
     return site.build_time - post.date < dt.timedelta(days=settings.close_after_days)
 
 
-def _pages_of(posts: Sequence[Post], base: str, per_page: int, **context: Any) -> Iterator[Output]:
+def _pages_of(
+    site: Site, side: SideColumn, posts: Sequence[Post], base: str, **context: Any
+) -> Iterator[Output]:
     """One listing Output per page of ``posts``; an empty list still gets its first page."""
+    per_page = site.config.posts_per_page
+    context["side"] = side
     pages = max(1, -(-len(posts) // per_page))
     for number in range(1, pages + 1):
         chunk = posts[(number - 1) * per_page : number * per_page]
@@ -142,8 +155,7 @@ def _post_outputs(site: Site) -> Iterator[Output]:
         yield Output(post.url, "post.html", context, (post,))
 
 
-def _author_outputs(site: Site) -> Iterator[Output]:
-    per_page = site.config.posts_per_page
+def _author_outputs(site: Site, side: SideColumn) -> Iterator[Output]:
     people = []
     by_author: dict[str, list[Post]] = defaultdict(list)  # one pass, not one scan per author
     for post in site.posts:
@@ -156,18 +168,19 @@ def _author_outputs(site: Site) -> Iterator[Output]:
         )
         feed = author_feed(site, author)
         yield from _pages_of(
-            posts, f"/authors/{author.id}/", per_page, kind="author", author=author, feeds=(feed,)
+            site, side, posts, f"/authors/{author.id}/", kind="author", author=author, feeds=(feed,)
         )
         yield _feed_output(site, feed, posts)
     yield Output("/authors/", "authors.html", {"people": tuple(people)})
 
 
-def _taxon_outputs(site: Site, kind: str, taxa: tuple[Taxon, ...]) -> Iterator[Output]:
-    per_page = site.config.posts_per_page
+def _taxon_outputs(
+    site: Site, side: SideColumn, kind: str, taxa: tuple[Taxon, ...]
+) -> Iterator[Output]:
     for taxon in taxa:
         feed = taxon_feed(site, taxon)
         yield from _pages_of(
-            taxon.posts, taxon.url, per_page, kind=kind, taxon=taxon, feeds=(feed,)
+            site, side, taxon.posts, taxon.url, kind=kind, taxon=taxon, feeds=(feed,)
         )
         yield _feed_output(site, feed, taxon.posts)
     yield Output(f"/{kind}/", "taxonomy.html", {"kind": kind, "taxa": taxa})
@@ -189,19 +202,18 @@ def plan_outputs(site: Site) -> list[Output]:
     """Every output of the site, in a fixed order (the build is deterministic)."""
     config = site.config
     limit = config.feeds.limit
+    side = SideColumn(tuple((d.name, d.url, len(d.posts)) for d in site.departments))
     outputs: list[Output] = []
-    outputs.extend(
-        _pages_of(site.posts, "/", config.posts_per_page, kind="home", feeds=site_feeds(site))
-    )
+    outputs.extend(_pages_of(site, side, site.posts, "/", kind="home", feeds=site_feeds(site)))
     outputs.extend(_post_outputs(site))
     outputs.extend(
         Output(page.url, "page.html", {"page": page, "lang": page.lang}) for page in site.pages
     )
-    outputs.extend(_author_outputs(site))
-    outputs.extend(_taxon_outputs(site, "tags", site.tags))
-    outputs.extend(_taxon_outputs(site, "departments", site.departments))
+    outputs.extend(_author_outputs(site, side))
+    outputs.extend(_taxon_outputs(site, side, "tags", site.tags))
+    outputs.extend(_taxon_outputs(site, side, "departments", site.departments))
     outputs.append(_archive(site))
-    outputs.append(Output("/404.html", "404.html", {}))
+    outputs.append(Output("/404.html", "404.html", {"newest": site.posts[:3]}))
     outputs.extend(_feed_output(site, feed, site.posts) for feed in site_feeds(site))
     latest = sorted(
         (c for comments in site.comments.values() for c in comments),

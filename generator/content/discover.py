@@ -17,7 +17,7 @@ class Sources:
 def _markdown_files(folder: Path) -> tuple[str, ...]:
     """Every ``*.md`` below ``folder`` in path order; hidden files and folders and editor
     backups (".#x.md", "x.md~") are not content. One os.walk: no stat per file."""
-    found = []
+    found: list[str] = []
     for parent, folders, files in os.walk(folder):
         folders[:] = [name for name in folders if not name.startswith(".")]
         found.extend(

@@ -107,11 +107,22 @@ class Fields:
                 self.error(key, f"{key} must be YYYY-MM-DD or ISO 8601, got '{value}'")
                 return None
         if isinstance(value, dt.datetime):
-            return value if value.tzinfo else value.replace(tzinfo=tz)
+            return value.replace(tzinfo=_shared(value.tzinfo)) if value.tzinfo else value.replace(tzinfo=tz)
         if isinstance(value, dt.date):
             return dt.datetime(value.year, value.month, value.day, tzinfo=tz)
         self.error(key, f"{key} must be YYYY-MM-DD or ISO 8601, got {type_name(value)}")
         return None
+
+
+_OFFSETS: dict[dt.timedelta | None, dt.tzinfo] = {}
+
+
+def _shared(tzinfo: dt.tzinfo) -> dt.tzinfo:
+    """One object per fixed offset: each parsed date would otherwise carry its own, and a large
+    site keeps tens of thousands of dates in memory."""
+    if not isinstance(tzinfo, dt.timezone):
+        return tzinfo
+    return _OFFSETS.setdefault(tzinfo.utcoffset(None), tzinfo)
 
 
 def read_problems(path: str, fm: FrontMatter) -> list[Problem]:

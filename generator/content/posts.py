@@ -3,6 +3,7 @@ its images beside it (a page bundle)."""
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 from generator.config import LANGUAGES, Config
@@ -33,6 +34,7 @@ POST_KEYS = (
 PAGE_KEYS = ("title", "slug", "summary", "lang", "menu", "updated", "draft")
 MENUS = ("main", "footer")
 SUMMARY_CHARS = 280
+LINES_KEPT = ("author", "authors", "slug")  # what assemble.py may point at, once all is read
 
 
 def _bundle(path: Path) -> tuple[Path | None, tuple[Path, ...]]:
@@ -98,14 +100,14 @@ def read_post(path: Path, config: Config) -> tuple[Post | None, list[Problem]]:
         image = None
     post_lang = fields.choice("lang", LANGUAGES, config.language)
     post = dict(
-        tags=fields.strings("tags"),
-        department=fields.text("department"),
+        tags=tuple(map(sys.intern, fields.strings("tags"))),  # names shared by many posts
+        department=sys.intern(fields.text("department")),
         summary=fields.text("summary"),
         slug=fields.slug() or _default_slug(path),
         draft=bool(fields.flag("draft", False)),
         updated=fields.date("updated", tz),
         comments_enabled=bool(fields.flag("comments", True)),
-        lang=post_lang,
+        lang=sys.intern(post_lang),
         image_credit=fields.text("image_credit"),
         toc=fields.flag("toc", None),
     )
@@ -116,11 +118,11 @@ def read_post(path: Path, config: Config) -> tuple[Post | None, list[Problem]]:
         file=str(path),
         title=title,
         date=date,
-        author_ids=authors,
+        author_ids=tuple(map(sys.intern, authors)),
         rendered=rendered,
         image=image,
         bundle_files=bundle_files,
-        key_lines=dict(fm.key_lines),
+        key_lines={k: fm.key_lines[k] for k in LINES_KEPT if k in fm.key_lines},
         **{**post, "summary": post["summary"] or shorten(rendered.summary)},  # type: ignore[arg-type]
     ), problems
 
