@@ -231,8 +231,28 @@ def plan_outputs(site: Site) -> list[Output]:
     manifest = {"posts": site.posts, "open": tuple(comments_open(site, p) for p in site.posts)}
     outputs.append(Output("/_dialogue/posts.json", "manifest", manifest))
     outputs.append(Output("/robots.txt", "robots", {}))
-    outputs.append(Output("/sitemap.xml", "sitemap", {"urls": _sitemap_entries(site, outputs)}))
+    outputs.extend(_sitemaps(_sitemap_entries(site, outputs)))
     return outputs
+
+
+SITEMAP_LIMIT = 50_000  # URLs in one sitemap file, as sitemaps.org allows
+
+
+def _sitemaps(entries: tuple[tuple[str, dt.datetime | None], ...]) -> list[Output]:
+    """/sitemap.xml; past 50,000 pages it is an index of /sitemap-1.xml, /sitemap-2.xml, ..."""
+    if len(entries) <= SITEMAP_LIMIT:
+        return [Output("/sitemap.xml", "sitemap", {"urls": entries})]
+    parts = [
+        Output(
+            f"/sitemap-{number}.xml", "sitemap", {"urls": entries[start : start + SITEMAP_LIMIT]}
+        )
+        for number, start in enumerate(range(0, len(entries), SITEMAP_LIMIT), start=1)
+    ]
+    index = [
+        (part.url, max(filter(None, (m for _, m in part.context["urls"])), default=None))
+        for part in parts
+    ]
+    return [*parts, Output("/sitemap.xml", "sitemap_index", {"sitemaps": tuple(index)})]
 
 
 def _sitemap_entries(

@@ -51,6 +51,8 @@ class Renderer:
             return feeds.comments_feed(site, context["feed"], context["comments"], title)
         if output.renderer == "sitemap":
             return seo.sitemap(site, context["urls"])
+        if output.renderer == "sitemap_index":
+            return seo.sitemap_index(site, context["sitemaps"])
         if output.renderer == "robots":
             return seo.robots(site)
         if output.renderer == "opml":

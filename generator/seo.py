@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from xml.etree import ElementTree as ET
+from xml.sax.saxutils import escape
 
 from generator.model import Site
 from generator.plan import Feed, comments_open
+
+SITEMAPS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 
 
 def _xml(root: ET.Element) -> bytes:
@@ -16,14 +19,28 @@ def _xml(root: ET.Element) -> bytes:
     return ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
 
 
-def sitemap(site: Site, entries: Sequence[tuple[str, dt.datetime | None]]) -> bytes:
-    urlset = ET.Element("urlset", xmlns="http://www.sitemaps.org/schemas/sitemap/0.9")
+def _locations(
+    site: Site, tag: str, entries: Sequence[tuple[str, dt.datetime | None]]
+) -> Iterator[str]:
+    # Written as text, not built as a tree: a large site lists 50,000 pages in one file.
     for url, modified in entries:
-        item = ET.SubElement(urlset, "url")
-        ET.SubElement(item, "loc").text = site.config.absolute(url)
+        yield f"  <{tag}>\n    <loc>{escape(site.config.absolute(url))}</loc>\n"
         if modified is not None:
-            ET.SubElement(item, "lastmod").text = modified.isoformat(timespec="seconds")
-    return _xml(urlset)
+            yield f"    <lastmod>{modified.isoformat(timespec='seconds')}</lastmod>\n"
+        yield f"  </{tag}>\n"
+
+
+def _sitemap_file(root: str, lines: Iterable[str]) -> bytes:
+    head = f"<?xml version='1.0' encoding='utf-8'?>\n<{root} xmlns=\"{SITEMAPS}\">\n"
+    return (head + "".join(lines) + f"</{root}>\n").encode()
+
+
+def sitemap(site: Site, entries: Sequence[tuple[str, dt.datetime | None]]) -> bytes:
+    return _sitemap_file("urlset", _locations(site, "url", entries))
+
+
+def sitemap_index(site: Site, parts: Sequence[tuple[str, dt.datetime | None]]) -> bytes:
+    return _sitemap_file("sitemapindex", _locations(site, "sitemap", parts))
 
 
 def robots(site: Site) -> bytes:

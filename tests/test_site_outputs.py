@@ -207,6 +207,36 @@ def test_sitemap(public: Path) -> None:
     assert entries[f"{BASE}authors/"] == "2026-10-05T09:30:00+02:00"
 
 
+def test_a_large_sitemap_becomes_an_index(
+    run_cli: RunCli, site_copy: Callable[[str], Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """sitemaps.org allows 50,000 URLs a file: past that, /sitemap.xml lists numbered parts.
+    The limit is lowered here so the fixture site needs several parts."""
+    from generator import plan
+
+    monkeypatch.setattr(plan, "SITEMAP_LIMIT", 10)
+    root = site_copy("basic")
+    assert run_cli(["build", "-q"], root)[0] == 0
+    public = root / "public"
+    index = ET.parse(public / "sitemap.xml").getroot()
+    assert index.tag == f"{SITEMAP_NS}sitemapindex"
+    parts = [s.findtext(f"{SITEMAP_NS}loc") or "" for s in index.iter(f"{SITEMAP_NS}sitemap")]
+    assert parts == [f"{BASE}sitemap-{n}.xml" for n in range(1, len(parts) + 1)]
+    urls: list[str] = []
+    for part in parts:
+        urlset = ET.parse(output_for(public, part)).getroot()
+        assert urlset.tag == f"{SITEMAP_NS}urlset"
+        found = [u.findtext(f"{SITEMAP_NS}loc") or "" for u in urlset.iter(f"{SITEMAP_NS}url")]
+        assert 0 < len(found) <= 10
+        urls += found
+    pages = {
+        BASE + p.relative_to(public).as_posix().removesuffix("index.html")
+        for p in html_files(public)
+        if p.name == "index.html"
+    }
+    assert len(parts) > 1 and sorted(urls) == sorted(pages)
+
+
 def test_robots_txt_names_the_sitemap(public: Path) -> None:
     lines = read(public, "robots.txt").splitlines()
     assert f"Sitemap: {BASE}sitemap.xml" in lines
