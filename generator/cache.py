@@ -186,7 +186,14 @@ class PostCache:
             self.pending = []
 
     def save(self) -> None:
-        """Store this build's posts, and drop the bodies of posts that are gone or changed."""
+        """Store this build's posts, drop the bodies of posts that are gone or changed, and let
+        go of the records (the site keeps its own copies)."""
+        try:
+            self._store()
+        finally:
+            self.old_entries, self.entries = {}, {}
+
+    def _store(self) -> None:
         if not self.persist:
             return
         if self.loaded and self.index == self.old_index:

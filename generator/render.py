@@ -10,7 +10,7 @@ import contextlib
 import gc
 import hashlib
 import traceback
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -34,7 +34,7 @@ class Renderer:
     env: Environment
     strings: Strings
     all_feeds: tuple[feeds.Feed, ...]
-    entries: feeds.Entries = field(default_factory=lambda: Memo(limit=2_000))  # with HTML
+    entries: feeds.Entries = field(default_factory=lambda: Memo(limit=500))  # they hold HTML
 
     def render(self, output: Output) -> bytes:
         site, context = self.site, output.context
@@ -42,6 +42,8 @@ class Renderer:
         if output.renderer.endswith(".html"):
             template = self.env.get_template(output.renderer)
             values = {"lang": lang, "page_url": output.url, "feeds": site_feeds(site), **context}
+            if len(site.posts) > LARGE and output.renderer == "archive.html":
+                return _streamed(template.generate(values))
             return template.render(values).encode("utf-8")
         if output.renderer in ("atom", "rss"):
             page_url = output.url.removesuffix("feed.xml").removesuffix("rss.xml") or "/"
@@ -60,6 +62,23 @@ class Renderer:
         if output.renderer == "manifest":
             return seo.manifest(site)
         raise ValueError(f"no renderer named {output.renderer!r}")
+
+
+LARGE = 5_000  # posts: from here the archive, one page listing them all, is rendered in parts
+
+
+def _streamed(pieces: Iterator[str]) -> bytes:
+    """A template's output encoded as it is made: Jinja's render() first collects every piece
+    of the page, which for an archive of 100,000 posts is millions of strings."""
+    out = bytearray()
+    pending: list[str] = []
+    for piece in pieces:
+        pending.append(piece)
+        if len(pending) >= 4096:
+            out += "".join(pending).encode("utf-8")
+            pending.clear()
+    out += "".join(pending).encode("utf-8")
+    return bytes(out)
 
 
 def make_renderer(
