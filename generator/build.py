@@ -116,7 +116,8 @@ def read_site(
 ) -> Site | None:
     """Read and assemble everything under content/; None if there were errors."""
     options = options or BuildOptions(drafts=drafts, future=future)
-    cache = cache or PostCache(config, code_version(), use_old=False, persist=False)
+    # Without a cache of its own (the moderation CLI), it reads what builds stored, writes nothing.
+    cache = cache or PostCache(config, code_version(), use_old=True, persist=False)
     sources = discover(config.content_path)
     authors: list[Author] = []
     for path in sources.authors:

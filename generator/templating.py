@@ -79,6 +79,10 @@ def make_environment(
     def authors_of(post: Post) -> list[Any]:
         return [site.authors[a] for a in post.author_ids]
 
+    def author_names(post: Post) -> str:
+        """'Anna Schmidt, Ben Okafor': plain names, as the archive lists them."""
+        return ", ".join(site.authors[a].name for a in post.author_ids)
+
     taxon_urls = {(t.kind, t.slug): url(t.url) for t in (*site.tags, *site.departments)}
 
     def tag_url(name: str) -> str:
@@ -113,6 +117,7 @@ def make_environment(
         config=config,
         t=translate,
         authors_of=authors_of,
+        author_names=author_names,
         card=card,
         comment_count=comment_count,
         tag_url=tag_url,
