@@ -9,7 +9,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -80,6 +80,7 @@ def _group(kind: str, posts: tuple[Post, ...], names_of: str) -> tuple[Taxon, ..
 
 def _comments(
     config: Config,
+    comment_html: Callable[[str], str],
     files: list[CommentFile],
     posts: dict[str, Post],
     all_slugs: set[str],
@@ -88,12 +89,12 @@ def _comments(
     by_post: dict[str, list[Comment]] = defaultdict(list)
     content = config.content_path
     for item in files:
-        source = content / "comments" / item.post / f"{item.id}.yaml"
+        source = Path(f"{content}/comments/{item.post}/{item.id}.yaml")  # one parse, not three
         if item.post not in posts:
             if item.post not in all_slugs:  # a draft's or scheduled post's comments just wait
                 diag.warning(source, 2, f"comment on unknown post '{item.post}': it is not shown")
             continue
-        by_post[item.post].append(to_model(item, source, render_comment(item.body)))
+        by_post[item.post].append(to_model(item, source, comment_html(item.body)))
     for post_comments in by_post.values():
         ids = {c.id for c in post_comments}
         for index, comment in enumerate(post_comments):
@@ -121,6 +122,7 @@ def assemble(
     comments: list[CommentFile],
     options: BuildOptions,
     diag: Diagnostics,
+    comment_html: Callable[[str], str] = render_comment,
 ) -> Site:
     author_map = {a.id: a for a in authors}
     _check_authors(posts, author_map, diag)
@@ -164,7 +166,12 @@ def assemble(
         pages=visible_pages,
         authors=author_map,
         comments=_comments(
-            config, comments, {p.slug: p for p in ordered}, {p.slug for p in posts}, diag
+            config,
+            comment_html,
+            comments,
+            {p.slug: p for p in ordered},
+            {p.slug for p in posts},
+            diag,
         ),
         tags=_group("tags", ordered, "tags"),
         departments=_group("departments", ordered, "departments"),

@@ -21,6 +21,7 @@ from generator import markdown
 from generator.assemble import BuildOptions, assemble
 from generator.cache import (
     CACHE_DIR,
+    CommentCache,
     Entry,
     IndexRecord,
     OutputManifest,
@@ -133,8 +134,10 @@ def read_site(
         if page:
             digest = hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest()
             pages.append(dataclasses.replace(page, digest=digest))
-    comments = load_comments(config.content_path, diag)
-    site = assemble(config, posts, pages, authors, comments, options, diag)
+    remembered = CommentCache(config, code_version(), use_old=cache.use_old, persist=cache.persist)
+    comments = load_comments(config.content_path, diag, remembered.read)
+    site = assemble(config, posts, pages, authors, comments, options, diag, remembered.render)
+    remembered.save()
     return None if diag.errors else site
 
 

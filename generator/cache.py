@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import hashlib
+import operator
 import os
 import pickle
 from collections.abc import Callable
@@ -22,7 +23,10 @@ from typing import Any
 import generator
 from generator import bodies
 from generator.config import Config
+from generator.content.comments import CommentFile, read_comment
 from generator.content.posts import read_post
+from generator.diagnostics import Diagnostics, Problem
+from generator.markdown import render_comment
 from generator.model import Author, Comment, Page, Post, Site, Taxon, Thread
 from generator.plan import Output
 
@@ -217,6 +221,61 @@ class PostCache:
         bodies.delete(self.database, self.bodies - self.entries.keys())
 
 
+class CommentCache:
+    """Approved comments as read and rendered, in ``comments.pickle``: a busy site has tens of
+    thousands, and parsing each file's YAML and Markdown on every build would cost seconds.
+
+    A file is read again when its size or time changed (the moderation CLI writes comments
+    atomically, so each write gives a new time); bodies are rendered once per text.
+    """
+
+    def __init__(self, config: Config, code: str, *, use_old: bool, persist: bool) -> None:
+        self.path = config.root / CACHE_DIR / "comments.pickle"
+        self.root = config.root
+        self.persist = persist
+        self.settings = _hash(code, str(config.root))
+        stored = _load_pickle(self.path) if use_old else None
+        valid = isinstance(stored, dict) and stored.get("settings") == self.settings
+        self.old: dict[str, Any] = stored if valid else {"files": {}, "html": {}}  # type: ignore[assignment]
+        self.files: dict[str, tuple[int, int, CommentFile | None, list[Problem]]] = {}
+        self.html: dict[str, str] = {}
+
+    def read(self, path: Path, diag: Diagnostics) -> CommentFile | None:
+        name = str(path)
+        stat = os.stat(name)
+        record = self.old["files"].get(name)
+        if record is None or record[:2] != (stat.st_mtime_ns, stat.st_size):
+            found = Diagnostics(diag.root)
+            record = (stat.st_mtime_ns, stat.st_size, read_comment(path, found), found.problems)
+        self.files[name] = record
+        diag.extend(record[3])
+        return record[2]
+
+    def render(self, body: str) -> str:
+        html = self.html.get(body) or self.old["html"].get(body)
+        if html is None:
+            html = render_comment(body)
+        self.html[body] = html
+        return html
+
+    def save(self) -> None:
+        unchanged = self.files == self.old["files"] and self.html.keys() == self.old["html"].keys()
+        if self.persist and not unchanged:
+            _atomic_pickle(
+                self.path, {"settings": self.settings, "files": self.files, "html": self.html}
+            )
+
+
+_COMMENT_SHOWS = operator.attrgetter(
+    "id", "name", "created", "approved", "approved_by", "body", "parent", "website", "staff"
+)
+
+
+def _comment_token(comment: Comment) -> str:
+    """Everything a page can show of a comment (its HTML follows from its body)."""
+    return repr(_COMMENT_SHOWS(comment))
+
+
 def metadata_key(post: Post) -> str:
     """The key of everything a post shows outside its own page: all but its body. Of the body's
     length, pages elsewhere see the reading time (``post.reading_minutes``), so a sentence added
@@ -234,7 +293,7 @@ def output_fingerprinter(site: Site, global_key: str) -> Callable[[Output], str]
     page and the feeds that carry it.
     """
     comment_keys = {
-        slug: _hash(*(repr(dataclasses.astuple(c)[:1] + dataclasses.astuple(c)[3:]) for c in cs))
+        slug: _hash(*map(_comment_token, cs))
         for slug, cs in site.comments.items()
     }
     tokens: dict[int, str] = {}  # id(record) -> its token: records recur on many pages
@@ -249,7 +308,7 @@ def output_fingerprinter(site: Site, global_key: str) -> Callable[[Output], str]
         if kind is Page:
             return f"G{record.digest}{record.url}"
         if kind is Comment:
-            return repr(dataclasses.astuple(record)[:1] + dataclasses.astuple(record)[3:])
+            return _comment_token(record)
         if kind is Thread:
             parts: list[str] = []
             walk((record.comment, record.replies), parts)

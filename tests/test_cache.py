@@ -284,6 +284,17 @@ CASES = [
         ),
         id="comment-deleted",
     ),
+    pytest.param(
+        Case(
+            sub(
+                f"{COMMENTS}/drei-stimmen/01JA0000000000000000000002.yaml",
+                "Gern geschehen",
+                "Sehr gern",
+            ),
+            {DREI_PAGE: "Sehr gern", "comments/feed.xml": "Sehr gern"},
+        ),
+        id="comment-edited",
+    ),
     # posts
     pytest.param(
         Case(

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -187,9 +187,14 @@ def read_comment(path: Path, diag: Diagnostics) -> CommentFile | None:
     return comment
 
 
-def load_comments(content_dir: Path, diag: Diagnostics) -> list[CommentFile]:
-    """Every approved comment under content/comments/, in id (= time) order."""
-    found = (read_comment(path, diag) for path in _comment_files(content_dir))
+def load_comments(
+    content_dir: Path,
+    diag: Diagnostics,
+    read: Callable[[Path, Diagnostics], CommentFile | None] = read_comment,
+) -> list[CommentFile]:
+    """Every approved comment under content/comments/, in id (= time) order; ``read`` may be a
+    cache's (cache.py)."""
+    found = (read(path, diag) for path in _comment_files(content_dir))
     return sorted((c for c in found if c is not None), key=lambda c: c.id)
 
 
