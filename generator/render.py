@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import gc
 import hashlib
+import os
 import traceback
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -138,6 +139,7 @@ def _slices_by_age(outputs: Sequence[Output], count: int) -> list[list[int]]:
 def _render_slice(indexes: Sequence[int]) -> RenderResult:
     assert _WORKER is not None
     renderer, outputs, staging, root = _WORKER
+    base = str(staging)
     written: list[tuple[str, str]] = []
     problems: list[Problem] = []
     for index in indexes:
@@ -148,9 +150,10 @@ def _render_slice(indexes: Sequence[int]) -> RenderResult:
             problems.append(_template_problem(exc, output, root))
             continue
         name = output_file(output.url)
-        target = staging / name
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(data)
+        folder, _, _ = name.rpartition("/")
+        os.makedirs(f"{base}/{folder}", exist_ok=True)  # strings: one call per file, no Paths
+        with open(f"{base}/{name}", "wb") as handle:
+            handle.write(data)
         written.append((name, hashlib.blake2b(data, digest_size=16).hexdigest()))
     return written, problems
 
