@@ -193,8 +193,11 @@ def main(argv: Sequence[str] | None = None, *, process_ends: bool = False) -> in
 
 
 def run() -> None:
-    """The console entry point: exits without freeing every record one by one."""
+    """The console entry point: exits without freeing every record one by one, unless a
+    profiler or coverage tool is watching (they write their results at exit)."""
     code = main(process_ends=True)
+    if sys.getprofile() or sys.gettrace():
+        sys.exit(code)
     sys.stdout.flush()
     sys.stderr.flush()
     os._exit(code)
