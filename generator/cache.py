@@ -292,10 +292,7 @@ def output_fingerprinter(site: Site, global_key: str) -> Callable[[Output], str]
     hashing a listing page costs a few bytes per post, and a body edit touches only the post's
     page and the feeds that carry it.
     """
-    comment_keys = {
-        slug: _hash(*map(_comment_token, cs))
-        for slug, cs in site.comments.items()
-    }
+    comment_keys = {slug: _hash(*map(_comment_token, cs)) for slug, cs in site.comments.items()}
     tokens: dict[int, str] = {}  # id(record) -> its token: records recur on many pages
 
     def token(record: Any) -> str:

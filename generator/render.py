@@ -6,7 +6,6 @@ it without pickling; each renders a slice of the outputs and writes its files it
 
 from __future__ import annotations
 
-import contextlib
 import gc
 import hashlib
 import os
@@ -15,7 +14,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from jinja2 import Environment, TemplateError, TemplateNotFound, TemplateSyntaxError
+from jinja2 import Environment, TemplateError, TemplateSyntaxError
 
 from generator import feeds, seo
 from generator.diagnostics import Problem
@@ -174,10 +173,8 @@ def render_all(
         if jobs <= 1 or count < 200 or not can_fork():
             return _render_slice(range(count))
         # Compiled once here rather than once in every worker.
-        for name in {o.renderer for o in outputs if o.renderer.endswith(".html")}:
+        for name in renderer.env.list_templates(extensions=["html"]):
             renderer.env.get_template(name)
-        with contextlib.suppress(TemplateNotFound):  # a theme may do without cards
-            renderer.env.get_template("partials/card.html")
         results = fork_map(_render_slice, _slices_by_age(outputs, jobs * 16), jobs)
         written = [item for files, _ in results for item in files]
         problems = [p for _, found in results for p in found]

@@ -27,6 +27,8 @@ from generator.model import Post, Site
 from generator.themes import Theme
 from generator.urls import slugify
 
+_BY_VALUE = {str, int, bool, type(None)}  # fragment() keys these by value, records by identity
+
 
 def _lang(context: Context) -> str:
     return str(context.get("lang") or context["site"].config.language)
@@ -95,19 +97,31 @@ def make_environment(
     def comment_count(post: Post) -> int:
         return len(site.comments.get(post.slug, ()))
 
-    cards: Memo[tuple[str, int, bool, bool, str], Markup] = Memo(limit=20_000)
+    fragments: Memo[tuple[Any, ...], tuple[Markup, dict[str, Any]]] = Memo(limit=20_000)
+
+    @pass_context
+    def fragment(context: Context, name: str, **values: Any) -> Markup:
+        """The template ``name`` rendered with ``values`` (and the page's lang) once, then
+        reused by every page that shows the same thing: a card is on up to a dozen listing
+        pages, an author box on each of the author's posts. Records count by identity (they
+        live as long as the build); the memo keeps them referenced, so no identity is reused."""
+        lang = _lang(context)
+        key = (name, lang, *((k, v if type(v) in _BY_VALUE else id(v)) for k, v in values.items()))
+
+        def make() -> tuple[Markup, dict[str, Any]]:
+            html = Markup(env.get_template(name).render(values, lang=lang))
+            return html, values
+
+        return fragments.get(key, make)[0]
 
     @pass_context
     def card(
         context: Context, post: Post, level: int = 2, featured: bool = False, eager: bool = False
     ) -> Markup:
-        """A post's card (partials/card.html), rendered once per variant and reused: a post
-        appears on up to a dozen listing pages (home, authors, tags, department)."""
-        lang = _lang(context)
-        values = {"post": post, "level": level, "featured": featured, "eager": eager}
-        template = env.get_template("partials/card.html")
-        key = (post.url, level, featured, eager, lang)
-        return cards.get(key, lambda: Markup(template.render(values, lang=lang)))
+        """A post's card (partials/card.html)."""
+        return fragment(
+            context, "partials/card.html", post=post, level=level, featured=featured, eager=eager
+        )
 
     env.filters.update(
         url=url, absolute=config.absolute, date=date, month=month, isodate=isodate, json=to_json
@@ -119,6 +133,7 @@ def make_environment(
         authors_of=authors_of,
         author_names=author_names,
         card=card,
+        fragment=fragment,
         comment_count=comment_count,
         tag_url=tag_url,
         department_url=department_url,
