@@ -10,15 +10,16 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 from urllib.parse import urljoin, urlsplit
-
-from feedgen.entry import FeedEntry
-from feedgen.ext.dc import DcEntryExtension
-from feedgen.feed import FeedGenerator
 
 from generator.memo import Memo
 from generator.model import Comment, Post, Site
 from generator.plan import Feed
+
+if TYPE_CHECKING:  # feedgen and lxml load on first use: most rebuilds render no feed
+    from feedgen.entry import FeedEntry
+    from feedgen.feed import FeedGenerator
 
 _RELATIVE = re.compile(r'(\s(?:src|href|poster)=")(?![a-zA-Z][a-zA-Z0-9+.-]*:|//)([^"]*)"')
 EPOCH = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
@@ -35,6 +36,8 @@ def tag_uri(site: Site, when: dt.datetime, name: str) -> str:
 
 
 def _generator(site: Site, feed: Feed, updated: dt.datetime, page_url: str) -> FeedGenerator:
+    from feedgen.feed import FeedGenerator
+
     config = site.config
     generator = FeedGenerator()
     if feed.kind == "rss":
@@ -53,10 +56,13 @@ def _generator(site: Site, feed: Feed, updated: dt.datetime, page_url: str) -> F
 
 # (post URL, rss) -> its entry: a post is in up to a dozen feeds (site, authors, tags,
 # department) and its entry is the same in each. One per build: the Renderer owns it.
-Entries = Memo[tuple[str, bool], FeedEntry]
+Entries = Memo[tuple[str, bool], "FeedEntry"]
 
 
 def _entry(site: Site, post: Post, rss: bool) -> FeedEntry:
+    from feedgen.entry import FeedEntry
+    from feedgen.ext.dc import DcEntryExtension
+
     config = site.config
     link = config.absolute(post.url)
     entry = FeedEntry()
