@@ -1,5 +1,10 @@
-"""The build cache in ``.dialogue/cache/``: rendered posts keyed by content, and what each output
-was made from, so a rebuild reads and renders only what changed.
+"""The build cache in ``.dialogue/cache/``, so a rebuild reads and renders only what changed:
+
+- ``posts/``: every post as read (PostCache), its body HTML in ``bodies.sqlite`` (bodies.py);
+- ``comments.pickle``: approved comments as read and rendered (CommentCache);
+- ``outputs-*.pickle``: for each output file, the key of what it shows and the hash of its bytes
+  (OutputManifest, keys from ``output_fingerprinter``);
+- ``templates/``: the theme compiled by Jinja.
 
 Never wrong, by construction: a post's key hashes its bytes, the files beside it, the settings
 that shape its reading, and the code and library versions that render it; an output's key
