@@ -38,7 +38,7 @@ def _open(database: str) -> sqlite3.Connection:
 def load(database: str, key: str) -> str:
     row = _open(database).execute("SELECT html FROM bodies WHERE key = ?", (key,)).fetchone()
     if row is None:
-        raise LookupError(f"post body {key} is missing from {database}: build with --clean")
+        raise KeyError(f"post body {key} is missing from {database}: build with --clean")
     return str(row[0])
 
 
