@@ -78,7 +78,7 @@ def _load_pickle(path: Path) -> Any:
     try:
         with path.open("rb") as handle:
             return pickle.load(handle)
-    except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, TypeError):
+    except Exception:  # unpickling damaged bytes can raise almost anything
         return None  # a damaged or outdated entry is just a miss
 
 

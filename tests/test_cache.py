@@ -466,6 +466,42 @@ def test_incremental_build_equals_clean_build(
         assert text.encode() not in after.get(name, b""), f"{name} still shows {text!r}"
 
 
+def _damage_bodies(cache: Path) -> None:
+    (cache / "bodies.sqlite").write_bytes(b"not a database at all" * 100)
+    for extra in ("bodies.sqlite-wal", "bodies.sqlite-shm"):
+        (cache / extra).unlink(missing_ok=True)
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        pytest.param(lambda c: (c / "bodies.sqlite").unlink(), id="bodies-deleted"),
+        pytest.param(_damage_bodies, id="bodies-garbage"),
+        pytest.param(
+            lambda c: (c / "posts" / "index.pickle").write_bytes(b"\x80junk"), id="index-garbage"
+        ),
+        pytest.param(
+            lambda c: [s.write_bytes(b"") for s in (c / "posts").glob("[0-9a-f]*.pickle")],
+            id="shards-emptied",
+        ),
+        pytest.param(lambda c: (c / "comments.pickle").write_bytes(b"junk"), id="comments-garbage"),
+    ],
+)
+def test_a_damaged_cache_costs_time_not_correctness(
+    run_cli: RunCli, basic_site: Path, damage: Callable[[Path], object]
+) -> None:
+    """Whatever happens to .dialogue/cache, the next build is right (and repairs it)."""
+    build(run_cli, basic_site, "-q")
+    reference = files_of(basic_site / "public")
+    sub(DREI, "Wir schreiben zu dritt.", "Wir schreiben zu viert.")(basic_site)
+    damage(basic_site / ".dialogue" / "cache")
+    build(run_cli, basic_site, "-q")
+    after = files_of(basic_site / "public")
+    assert after != reference and b"zu viert." in after[DREI_PAGE]
+    build(run_cli, basic_site, "-q", "--clean", "--out", "clean")
+    assert_same_tree(basic_site / "public", basic_site / "clean")
+
+
 def test_two_edits_in_a_row_equal_clean_build(
     run_cli: RunCli, basic_site: Path, tmp_path: Path
 ) -> None:
