@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import gc
 import hashlib
+import math
 import os
 import traceback
 from collections.abc import Iterator, Sequence
@@ -122,13 +123,15 @@ def _slices_by_age(outputs: Sequence[Output], count: int) -> list[list[int]]:
     """``count`` slices of output indexes, each covering one span of the site's history.
 
     A post's card and feed entry are rendered once per worker and reused: when the listing
-    pages and feeds that show a post fall in one slice, fewer workers render it again.
+    pages and feeds that show a post fall in one slice, fewer workers render it again. Pages
+    that show no post in particular come first (the archive and sitemap are the slowest single
+    outputs: last, they would leave one worker busy and the other idle), then newest to oldest.
     """
 
     def newest_shown(index: int) -> float:
         context = outputs[index].context
         shown = context.get("posts") or (context.get("post"),)
-        return shown[0].date.timestamp() if isinstance(shown[0], Post) else 0.0
+        return -shown[0].date.timestamp() if isinstance(shown[0], Post) else -math.inf
 
     order = sorted(range(len(outputs)), key=newest_shown)
     size = -(-len(order) // count)
