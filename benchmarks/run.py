@@ -27,6 +27,7 @@ corpus folder) lets the next run restore it if this one was interrupted.
 from __future__ import annotations
 
 import argparse
+import compileall
 import hashlib
 import json
 import os
@@ -165,6 +166,9 @@ def snapshot_code(live: bool) -> tuple[dict[str, str], str]:
     for path in sorted(dest.rglob("*")):
         if path.is_file():
             digest.update(str(path.relative_to(dest)).encode() + b"\0" + path.read_bytes())
+    # An installed package has its bytecode; without it every build would compile the
+    # generator first (0.05 s here, where PYTHONDONTWRITEBYTECODE is set).
+    compileall.compile_dir(dest, quiet=1)
     return {"PYTHONPATH": str(dest)}, digest.hexdigest()
 
 
