@@ -134,7 +134,7 @@ def read_site(
         if page:
             digest = hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest()
             pages.append(dataclasses.replace(page, digest=digest))
-    remembered = CommentCache(config, code_version(), use_old=cache.use_old, persist=cache.persist)
+    remembered = CommentCache(config, cache.code, use_old=cache.use_old, persist=cache.persist)
     comments = load_comments(config.content_path, diag, remembered.read)
     site = assemble(config, posts, pages, authors, comments, options, diag, remembered.render)
     remembered.save()

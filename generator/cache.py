@@ -103,6 +103,7 @@ class PostCache:
         self.store = self.folder / "posts"
         self.persist = persist
         self.use_old = use_old
+        self.code = code
         self.settings = _hash(code, str(config.root), config.timezone, config.language)
         # path -> (mtime_ns, size, bundle signature, key). Settings (code included) are checked
         # for the whole store, so new code or settings never reuse an old key.

@@ -181,6 +181,3 @@ class Site:
     departments: tuple[Taxon, ...] = ()
     scheduled: tuple[Post, ...] = ()  # future posts left out of this build
     build_time: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC))
-
-    def posts_by(self, author_id: str) -> tuple[Post, ...]:
-        return tuple(p for p in self.posts if author_id in p.author_ids)

@@ -35,6 +35,7 @@ class Renderer:
     env: Environment
     strings: Strings
     all_feeds: tuple[feeds.Feed, ...]
+    site_feeds: tuple[feeds.Feed, ...]  # what a page offers unless its context says otherwise
     entries: feeds.Entries = field(default_factory=lambda: Memo(limit=500))  # they hold HTML
 
     def render(self, output: Output) -> bytes:
@@ -42,7 +43,7 @@ class Renderer:
         lang = site.config.language
         if output.renderer.endswith(".html"):
             template = self.env.get_template(output.renderer)
-            values = {"lang": lang, "page_url": output.url, "feeds": site_feeds(site), **context}
+            values = {"lang": lang, "page_url": output.url, "feeds": self.site_feeds, **context}
             if len(site.posts) > LARGE and output.renderer == "archive.html":
                 return _streamed(template.generate(values))
             return template.render(values).encode("utf-8")
@@ -92,7 +93,7 @@ def make_renderer(
         if isinstance(feed, feeds.Feed) and output.renderer != "opml":
             seen.setdefault(feed.url, feed)
     env = make_environment(site, theme, strings, compiled)
-    return Renderer(site, env, strings, tuple(seen.values()))
+    return Renderer(site, env, strings, tuple(seen.values()), site_feeds(site))
 
 
 def _template_problem(exc: Exception, output: Output, root: Path) -> Problem:
