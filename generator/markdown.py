@@ -1,15 +1,16 @@
 """Two Markdown renderers: a rich one for posts (trusted writers) and a strict one for comments.
 
 Posts: CommonMark plus tables, strikethrough, footnotes, task lists, heading anchors and
-Pygments highlighting; raw HTML is allowed but still passes an allow-list (nh3), and whatever it
-removes is reported as a warning with its line. Comments: no raw HTML, no images, no headings,
+Pygments highlighting; links only to relative URLs and http(s), mailto and tel; raw HTML is
+allowed but a post that has any passes an allow-list (nh3), and whatever it removes is reported
+as a warning with its line. Comments: no raw HTML, no images, no headings,
 only http(s) and mailto links, each with rel="nofollow ugc noopener", and nh3 as a second wall.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import cache
 from html import escape
 from pathlib import Path
@@ -29,6 +30,22 @@ from generator.model import Heading, Rendered
 from generator.urls import slugify
 
 # ---------------------------------------------------------------- shared pieces
+
+
+_SCHEME = re.compile(r"[a-z][a-z0-9+.-]*:")
+
+
+def _link_check(schemes: tuple[str, ...], relative: bool) -> Callable[[str], bool]:
+    """A ``validateLink`` that keeps only URLs with these schemes (and relative ones if asked)."""
+
+    def link_ok(url: str) -> bool:
+        # Browsers ignore control characters and spaces around and inside a scheme: do the same.
+        cleaned = re.sub(r"[\x00-\x20\x7f-\x9f]", "", url).lower()
+        if cleaned.startswith(schemes):
+            return True
+        return relative and not _SCHEME.match(cleaned)
+
+    return link_ok
 
 
 def _plain_text(inline: Token) -> str:
@@ -128,9 +145,14 @@ def _render_table_open(
     return self.renderToken(tokens, idx, options, env)
 
 
+POST_SCHEMES = ("http:", "https:", "mailto:", "tel:")
+
+
 @cache
 def _post_parser() -> MarkdownIt:
-    md = MarkdownIt("commonmark", {"html": True, "highlight": _highlight})
+    # xhtmlOut off: void tags as in nh3's output, so posts with and without raw HTML look alike.
+    md = MarkdownIt("commonmark", {"html": True, "xhtmlOut": False, "highlight": _highlight})
+    md.validateLink = _link_check(POST_SCHEMES, relative=True)  # type: ignore[method-assign,assignment]
     md.enable(["table", "strikethrough"])
     md.use(footnote_plugin).use(tasklists_plugin, label=True)  # labelled checkboxes
     md.add_render_rule("table_open", _render_table_open)
@@ -163,7 +185,15 @@ _DANGER = re.compile(
     r"<\s*(script|iframe|object|embed|style|form|svg|math)\b|\son\w+\s*=|javascript:|vbscript:",
     re.I,
 )
-_BAD_LINK = re.compile(r"\]\(\s*<?\s*(?:javascript|vbscript|data|file):", re.I)
+_BAD_LINK = re.compile(r"\]\(\s*<?\s*(?!https?:|mailto:|tel:)[a-z][a-z0-9+.-]*:", re.I)
+
+
+def _has_raw_html(tokens: Sequence[Token]) -> bool:
+    return any(
+        token.type == "html_block"
+        or (token.type == "inline" and any(c.type == "html_inline" for c in token.children or ()))
+        for token in tokens
+    )
 
 
 def _raw_html_warnings(tokens: Sequence[Token], first_line: int) -> list[tuple[int, str]]:
@@ -176,7 +206,10 @@ def _raw_html_warnings(tokens: Sequence[Token], first_line: int) -> list[tuple[i
             sources = [c for c in token.children or () if c.type == "html_inline"]
             if _BAD_LINK.search(token.content):
                 found.append(
-                    (line, "link with an unsafe scheme removed (use http, https or mailto)")
+                    (
+                        line,
+                        "link with an unsafe scheme removed (use http, https or mailto)",
+                    )
                 )
         for source in sources:
             match = _DANGER.search(source.content)
@@ -193,6 +226,19 @@ def prepare() -> None:
     _lexer("text")
 
 
+def _clean_post_html(html: str) -> str:
+    return nh3.clean(
+        html,
+        tags=_POST_TAGS,
+        clean_content_tags={"script", "style"},
+        attributes=_POST_ATTRIBUTES,
+        link_rel=None,
+        url_schemes={scheme.rstrip(":") for scheme in POST_SCHEMES},
+        filter_style_properties={"text-align"},
+        strip_comments=True,
+    )
+
+
 def render_post(
     body: str, folder: Path | None = None, first_line: int = 1
 ) -> tuple[Rendered, list[tuple[int, str]]]:
@@ -201,16 +247,8 @@ def render_post(
     md = _post_parser()
     tokens = md.parse(body, env)
     html = md.renderer.render(tokens, md.options, env)
-    html = nh3.clean(
-        html,
-        tags=_POST_TAGS,
-        clean_content_tags={"script", "style"},
-        attributes=_POST_ATTRIBUTES,
-        link_rel=None,
-        url_schemes={"http", "https", "mailto", "tel"},
-        filter_style_properties={"text-align"},
-        strip_comments=True,
-    )
+    if _has_raw_html(tokens):  # else markdown-it escaped everything and checked every link
+        html = _clean_post_html(html)
     warnings = _raw_html_warnings(tokens, first_line)
     for lines, src in env.get("missing_images", []):
         line = first_line + (lines[0] if lines else 0)
@@ -230,19 +268,13 @@ COMMENT_SCHEMES = ("http:", "https:", "mailto:")
 _COMMENT_REL = "nofollow ugc noopener"
 
 
-def _comment_link_ok(url: str) -> bool:
-    # Browsers ignore control characters and spaces around and inside a scheme: do the same.
-    cleaned = re.sub(r"[\x00-\x20\x7f-\x9f]", "", url).lower()
-    return cleaned.startswith(COMMENT_SCHEMES)
-
-
 @cache
 def _comment_parser() -> MarkdownIt:
     # maxNesting 20 keeps pathological input ("[" * 65536) well under a second.
     md = MarkdownIt("commonmark", {"html": False, "maxNesting": 20})
     md.enable("strikethrough")
     md.disable(["image", "heading", "lheading", "html_block", "html_inline", "reference"])
-    md.validateLink = _comment_link_ok  # type: ignore[method-assign]
+    md.validateLink = _link_check(COMMENT_SCHEMES, relative=False)  # type: ignore[method-assign,assignment]
     return md
 
 

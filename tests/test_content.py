@@ -459,6 +459,22 @@ def test_post_summary_words_and_reading_time() -> None:
     assert rendered.words == len(POST_BODY.split())
 
 
+def test_post_links_without_raw_html() -> None:
+    """A post without raw HTML skips the allow-list: the renderer's own link check must keep
+    exactly what nh3 would (relative URLs, http(s), mailto, tel) and escape everything else."""
+    rendered, warnings = render_post(
+        "[rel](../x) [frag](#a) [web](https://example.com/?a=1&b=2) [mail](mailto:a@b.de) "
+        '[tel](tel:+49301234) [ftp](ftp://example.com/f) [js]( JaVa\tScript:alert(1)) "q"\n\n'
+        "![img](data:image/png;base64,AAAA)\n"
+    )
+    html = rendered.html
+    links = [dict(e.attrs).get("href") for e in elements(html) if e.tag == "a"]
+    assert links == ["../x", "#a", "https://example.com/?a=1&b=2", "mailto:a@b.de", "tel:+49301234"]
+    assert "<img" not in html and "ftp://" in text_of(html) and "&quot;q&quot;" in html
+    unsafe = "link with an unsafe scheme removed (use http, https or mailto)"
+    assert warnings == [(1, unsafe), (3, unsafe)]
+
+
 def test_post_renderer_on_xss_lines() -> None:
     """Posts may carry raw HTML, but none of the vectors survives the allow-list."""
     failures = []
