@@ -29,6 +29,7 @@ from generator.cache import (
     code_version,
     files_key,
     output_fingerprinter,
+    site_key,
 )
 from generator.config import Config, load_config
 from generator.content.authors import read_author
@@ -37,7 +38,7 @@ from generator.content.discover import discover
 from generator.content.posts import read_page
 from generator.diagnostics import Diagnostics
 from generator.model import Author, Page, Post, Site
-from generator.plan import plan_outputs
+from generator.plan import Output, plan_outputs
 from generator.themes import Theme, load_theme
 from generator.urls import output_file
 from generator.workers import can_fork, default_jobs, fork_map
@@ -223,9 +224,7 @@ def _build(
     if site is None or theme is None:
         return report
 
-    outputs = plan_outputs(site)
-    fingerprint = output_fingerprinter(site, _global_key(code, site, theme))
-    keys = {output_file(o.url): fingerprint(o) for o in outputs}
+    global_key = _global_key(code, site, theme)
     copied = assets(site, theme)
     files = {
         name: f"asset:{src}:{stat.st_size}:{stat.st_mtime_ns}"
@@ -235,14 +234,23 @@ def _build(
     manifest = OutputManifest(config)
     out = config.output_path
     # file -> (key of its inputs, hash of its bytes) as the previous build left it
-    previous = manifest.load() if write and not clean and out.is_dir() else {}
+    known, known_site = manifest.load() if write and not clean and out.is_dir() else ({}, "")
     folder = f"{out}{os.sep}"  # strings, not Paths: this runs once per file of the site
     # What is really there: a file deleted by hand is made again.
-    previous = {name: entry for name, entry in previous.items() if os.path.isfile(folder + name)}
+    previous = {name: entry for name, entry in known.items() if os.path.isfile(folder + name)}
+    site_now = site_key(site, global_key)
+    if site_now == known_site and len(previous) == len(known):
+        # Nothing the outputs are made from changed, and they are all there: nothing to plan.
+        outputs: list[Output] = []
+        keys = {name: key for name, (key, digest) in previous.items() if digest}  # not assets
+    else:
+        outputs = plan_outputs(site)
+        fingerprint = output_fingerprinter(site, global_key)
+        keys = {output_file(o.url): fingerprint(o) for o in outputs}
     todo = [
         o for o in outputs if previous.get(output_file(o.url), NEW)[0] != keys[output_file(o.url)]
     ]
-    if len(todo) == len(outputs):
+    if outputs and len(todo) == len(outputs):
         previous = {}  # all new (other code or settings): swap the folder, don't move files
     staging = staging_for(out)
     digests: dict[str, str] = {}
@@ -269,10 +277,11 @@ def _build(
                 swap_in(staging, out)
             manifest.save(
                 {name: (key, digests.get(name) or previous[name][1]) for name, key in keys.items()}
-                | {name: (signature, "") for name, signature in files.items()}
+                | {name: (signature, "") for name, signature in files.items()},
+                site_now,
             )
             report.pages_written = len(report.written)
-            report.pages_unchanged = len(outputs) - len(report.written)
+            report.pages_unchanged = len(keys) - len(report.written)
             report.output = out
     finally:
         discard(staging)

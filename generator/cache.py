@@ -3,7 +3,8 @@
 - ``posts/``: every post as read (PostCache), its body HTML in ``bodies.sqlite`` (bodies.py);
 - ``comments.pickle``: approved comments as read and rendered (CommentCache);
 - ``outputs-*.pickle``: for each output file, the key of what it shows and the hash of its bytes
-  (OutputManifest, keys from ``output_fingerprinter``);
+  (OutputManifest, keys from ``output_fingerprinter``), and the key of the whole site
+  (``site_key``): while that is unchanged, a build plans and renders nothing;
 - ``templates/``: the theme compiled by Jinja.
 
 Never wrong, by construction: a post's key hashes its bytes, the files beside it, the settings
@@ -33,7 +34,7 @@ from generator.content.posts import read_post
 from generator.diagnostics import Diagnostics, Problem
 from generator.markdown import render_comment
 from generator.model import Author, Comment, Page, Post, Site, Taxon, Thread
-from generator.plan import Output
+from generator.plan import Output, comments_open
 
 CACHE_DIR = ".dialogue/cache"
 _PLAIN = (str, int, float, bool, dt.datetime, dt.date)  # their repr() is their content
@@ -290,6 +291,16 @@ def metadata_key(post: Post) -> str:
     return _hash(repr(dataclasses.replace(post, rendered=rendered, digest="", meta_digest="")))
 
 
+def site_key(site: Site, global_key: str) -> str:
+    """One key of everything the outputs are made from. plan.py is a pure function of the site;
+    the clock reaches it only through the year (in the global key) and whether each post still
+    takes comments. When this equals the last build's, every output key is as it was."""
+    posts = [f"{p.digest}{p.meta_digest}{comments_open(site, p)}" for p in site.posts]
+    pages = [f"{p.digest}{p.source}" for p in site.pages]
+    comments = [slug + _comment_token(c) for slug, cs in site.comments.items() for c in cs]
+    return _hash(global_key, "posts", *posts, "pages", *pages, "comments", *comments)
+
+
 def output_fingerprinter(site: Site, global_key: str) -> Callable[[Output], str]:
     """A function Output -> key of everything that output shows.
 
@@ -356,20 +367,22 @@ def output_fingerprinter(site: Site, global_key: str) -> Callable[[Output], str]
 
 
 class OutputManifest:
-    """What the output folder holds: file -> (key it was rendered from or the asset's signature,
-    hash of its bytes)."""
+    """What the output folder holds: file -> (key it was rendered from, hash of its bytes), or
+    (the asset's signature, "") for a copied file; and the ``site_key`` it was built from."""
 
     def __init__(self, config: Config) -> None:
         name = _hash(str(config.output_path))[:12]
         self.path = config.root / CACHE_DIR / f"outputs-{name}.pickle"
 
-    def load(self) -> dict[str, tuple[str, str]]:
+    def load(self) -> tuple[dict[str, tuple[str, str]], str]:
         value = _load_pickle(self.path)
-        valid = isinstance(value, dict) and all(type(v) is tuple for v in value.values())
-        return value if valid else {}
+        files = value.get("files") if isinstance(value, dict) else None
+        if not (isinstance(files, dict) and all(type(v) is tuple for v in files.values())):
+            return {}, ""
+        return files, str(value.get("site", ""))
 
-    def save(self, entries: dict[str, tuple[str, str]]) -> None:
-        _atomic_pickle(self.path, entries)
+    def save(self, files: dict[str, tuple[str, str]], site: str) -> None:
+        _atomic_pickle(self.path, {"files": files, "site": site})
 
     def forget(self) -> None:
         self.path.unlink(missing_ok=True)

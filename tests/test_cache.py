@@ -520,6 +520,40 @@ def test_two_edits_in_a_row_equal_clean_build(
     assert files_of(reference) == original
 
 
+@pytest.mark.parametrize(
+    ("later", "page", "text"),
+    [
+        # 2026-09-01 + 90 days: the bundle post stops taking comments; nothing else changed.
+        ("2026-12-15T12:00:00+01:00", BUNDLE_PAGE, 'class="comments-closed"'),
+        ("2027-01-02T12:00:00+01:00", "index.html", "2027"),  # the footer's year
+    ],
+    ids=["comments-close", "new-year"],
+)
+def test_the_clock_alone_changes_what_it_must(
+    run_cli: RunCli, basic_site: Path, tmp_path: Path, later: str, page: str, text: str
+) -> None:
+    """No file changed, so the whole-site key (cache.site_key) must see the time pass."""
+    build(run_cli, basic_site, "-q")
+    assert text not in (basic_site / "public" / page).read_text(encoding="utf-8")
+    code, _, stderr = run_cli(["build", "-q"], basic_site, now=later)
+    assert code == 0, stderr
+    assert text in (basic_site / "public" / page).read_text(encoding="utf-8")
+    shutil.copytree(
+        basic_site, tmp_path / "reference", ignore=shutil.ignore_patterns("public", ".dialogue")
+    )
+    code, _, stderr = run_cli(["build", "-q"], tmp_path / "reference", now=later)
+    assert code == 0, stderr
+    assert_same_tree(basic_site / "public", tmp_path / "reference" / "public")
+
+
+def test_a_file_deleted_from_the_output_is_made_again(run_cli: RunCli, basic_site: Path) -> None:
+    build(run_cli, basic_site, "-q")
+    original = files_of(basic_site / "public")
+    (basic_site / "public" / DREI_PAGE).unlink()
+    assert written_by(build(run_cli, basic_site, "-v")) == {DREI_PAGE}
+    assert files_of(basic_site / "public") == original
+
+
 # ---------------------------------------------------------------- what an incremental build writes
 
 
