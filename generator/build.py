@@ -26,6 +26,7 @@ from generator.cache import (
     IndexRecord,
     OutputManifest,
     PostCache,
+    SiteKey,
     code_version,
     files_key,
     output_fingerprinter,
@@ -157,6 +158,7 @@ def _global_key(code: str, site: Site, theme: Theme) -> str:
 
 
 NEW = ("", "")  # the manifest entry of a file the previous build did not write
+NOTHING: tuple[dict[str, tuple[str, str]], SiteKey] = ({}, SiteKey("", {}))  # no manifest
 
 
 def _drop_unchanged(
@@ -234,19 +236,28 @@ def _build(
     manifest = OutputManifest(config)
     out = config.output_path
     # file -> (key of its inputs, hash of its bytes) as the previous build left it
-    known, known_site = manifest.load() if write and not clean and out.is_dir() else ({}, "")
+    known, known_site = manifest.load() if write and not clean and out.is_dir() else NOTHING
     folder = f"{out}{os.sep}"  # strings, not Paths: this runs once per file of the site
     # What is really there: a file deleted by hand is made again.
     previous = {name: entry for name, entry in known.items() if os.path.isfile(folder + name)}
     site_now = site_key(site, global_key)
-    if site_now == known_site and len(previous) == len(known):
+    same_shape = site_now.shape == known_site.shape and len(previous) == len(known)
+    if same_shape and site_now.bodies == known_site.bodies:
         # Nothing the outputs are made from changed, and they are all there: nothing to plan.
         outputs: list[Output] = []
         keys = {name: key for name, (key, digest) in previous.items() if digest}  # not assets
     else:
         outputs = plan_outputs(site)
         fingerprint = output_fingerprinter(site, global_key)
-        keys = {output_file(o.url): fingerprint(o) for o in outputs}
+        # With the same shape, only outputs that show a changed body get a new key.
+        changed = {u for u, key in site_now.bodies.items() if known_site.bodies.get(u) != key}
+        keys = {
+            name: previous.get(name, NEW)[0]
+            if same_shape and not any(post.url in changed for post in output.bodies)
+            else fingerprint(output)
+            for output in outputs
+            for name in (output_file(output.url),)
+        }
     todo = [
         o for o in outputs if previous.get(output_file(o.url), NEW)[0] != keys[output_file(o.url)]
     ]

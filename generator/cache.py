@@ -4,7 +4,8 @@
 - ``comments.pickle``: approved comments as read and rendered (CommentCache);
 - ``outputs-*.pickle``: for each output file, the key of what it shows and the hash of its bytes
   (OutputManifest, keys from ``output_fingerprinter``), and the key of the whole site
-  (``site_key``): while that is unchanged, a build plans and renders nothing;
+  (``site_key``): while that is unchanged, a build plans and renders nothing, and while only
+  post bodies changed, only the outputs that show them get new keys;
 - ``templates/``: the theme compiled by Jinja.
 
 Never wrong, by construction: a post's key hashes its bytes, the files beside it, the settings
@@ -24,7 +25,7 @@ import pickle
 from collections.abc import Callable
 from importlib import metadata
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import generator
 from generator import bodies
@@ -291,14 +292,21 @@ def metadata_key(post: Post) -> str:
     return _hash(repr(dataclasses.replace(post, rendered=rendered, digest="", meta_digest="")))
 
 
-def site_key(site: Site, global_key: str) -> str:
-    """One key of everything the outputs are made from. plan.py is a pure function of the site;
-    the clock reaches it only through the year (in the global key) and whether each post still
-    takes comments. When this equals the last build's, every output key is as it was."""
-    posts = [f"{p.digest}{p.meta_digest}{comments_open(site, p)}" for p in site.posts]
+class SiteKey(NamedTuple):
+    """Everything the outputs are made from, in two parts. plan.py is a pure function of the
+    site, and the clock reaches it only through the year (in the global key) and whether each
+    post still takes comments; outputs see post bodies only through ``Output.bodies``."""
+
+    shape: str  # all but the post bodies: equal, and every output's context is as it was
+    bodies: dict[str, str]  # post URL -> the post's key (its file's content and more)
+
+
+def site_key(site: Site, global_key: str) -> SiteKey:
+    posts = [f"{p.meta_digest}{comments_open(site, p)}" for p in site.posts]
     pages = [f"{p.digest}{p.source}" for p in site.pages]
     comments = [slug + _comment_token(c) for slug, cs in site.comments.items() for c in cs]
-    return _hash(global_key, "posts", *posts, "pages", *pages, "comments", *comments)
+    shape = _hash(global_key, "posts", *posts, "pages", *pages, "comments", *comments)
+    return SiteKey(shape, {post.url: post.digest for post in site.posts})
 
 
 def output_fingerprinter(site: Site, global_key: str) -> Callable[[Output], str]:
@@ -368,21 +376,24 @@ def output_fingerprinter(site: Site, global_key: str) -> Callable[[Output], str]
 
 class OutputManifest:
     """What the output folder holds: file -> (key it was rendered from, hash of its bytes), or
-    (the asset's signature, "") for a copied file; and the ``site_key`` it was built from."""
+    (the asset's signature, "") for a copied file; and the ``SiteKey`` it was built from."""
 
     def __init__(self, config: Config) -> None:
         name = _hash(str(config.output_path))[:12]
         self.path = config.root / CACHE_DIR / f"outputs-{name}.pickle"
 
-    def load(self) -> tuple[dict[str, tuple[str, str]], str]:
+    def load(self) -> tuple[dict[str, tuple[str, str]], SiteKey]:
         value = _load_pickle(self.path)
-        files = value.get("files") if isinstance(value, dict) else None
-        if not (isinstance(files, dict) and all(type(v) is tuple for v in files.values())):
-            return {}, ""
-        return files, str(value.get("site", ""))
+        try:
+            files, shape, bodies = value
+            if all(type(v) is tuple for v in files.values()):
+                return files, SiteKey(str(shape), dict(bodies))
+        except (TypeError, ValueError, AttributeError):
+            pass  # another format or a damaged file: nothing is known
+        return {}, SiteKey("", {})
 
-    def save(self, files: dict[str, tuple[str, str]], site: str) -> None:
-        _atomic_pickle(self.path, {"files": files, "site": site})
+    def save(self, files: dict[str, tuple[str, str]], site: SiteKey) -> None:
+        _atomic_pickle(self.path, (files, site.shape, site.bodies))
 
     def forget(self) -> None:
         self.path.unlink(missing_ok=True)
