@@ -118,7 +118,9 @@ def make_environment(
     def card(
         context: Context, post: Post, level: int = 2, featured: bool = False, eager: bool = False
     ) -> Markup:
-        """A post's card (partials/card.html)."""
+        """A post's card (partials/card.html). ``eager`` loads the card's image at once; a card
+        without an image is the same either way, so both share one rendering."""
+        eager = eager and bool(post.image)
         return fragment(
             context, "partials/card.html", post=post, level=level, featured=featured, eager=eager
         )
