@@ -2,9 +2,9 @@
 
 Posts: CommonMark plus tables, strikethrough, footnotes, task lists, heading anchors and
 Pygments highlighting; links only to relative URLs and http(s), mailto and tel; raw HTML is
-allowed but a post that has any passes an allow-list (nh3), and whatever it removes is reported
-as a warning with its line. Comments: no raw HTML, no images, no headings,
-only http(s) and mailto links, each with rel="nofollow ugc noopener", and nh3 as a second wall.
+allowed, but a post that has any passes an allow-list (nh3), and whatever it removes is reported
+as a warning with its line. Comments: no raw HTML, no images, no headings, only http(s) and
+mailto links, each with rel="nofollow ugc noopener", and nh3 as a second wall.
 """
 
 from __future__ import annotations
@@ -186,6 +186,7 @@ _DANGER = re.compile(
     re.I,
 )
 _BAD_LINK = re.compile(r"\]\(\s*<?\s*(?!https?:|mailto:|tel:)[a-z][a-z0-9+.-]*:", re.I)
+_UNSAFE_LINK = "link with an unsafe scheme removed (use http, https or mailto)"
 
 
 def _has_raw_html(tokens: Sequence[Token]) -> bool:
@@ -205,12 +206,7 @@ def _raw_html_warnings(tokens: Sequence[Token], first_line: int) -> list[tuple[i
         if token.type == "inline":
             sources = [c for c in token.children or () if c.type == "html_inline"]
             if _BAD_LINK.search(token.content):
-                found.append(
-                    (
-                        line,
-                        "link with an unsafe scheme removed (use http, https or mailto)",
-                    )
-                )
+                found.append((line, _UNSAFE_LINK))
         for source in sources:
             match = _DANGER.search(source.content)
             if match:
