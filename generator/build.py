@@ -158,7 +158,8 @@ def _global_key(code: str, site: Site, theme: Theme) -> str:
 
 
 NEW = ("", "")  # the manifest entry of a file the previous build did not write
-NOTHING: tuple[dict[str, tuple[str, str]], SiteKey] = ({}, SiteKey("", {}))  # no manifest
+UNKNOWN = SiteKey("", {})  # no build is known to have made the output as it is
+NOTHING: tuple[dict[str, tuple[str, str]], SiteKey] = ({}, UNKNOWN)  # no manifest
 
 
 def _drop_unchanged(
@@ -173,6 +174,35 @@ def _drop_unchanged(
         else:
             written.append((name, digest))
     return written
+
+
+def _plan(
+    site: Site,
+    global_key: str,
+    site_now: SiteKey,
+    known_site: SiteKey,
+    previous: dict[str, tuple[str, str]],
+) -> tuple[list[Output], dict[str, str]]:
+    """The outputs that may need rendering, and the key of every output file.
+
+    ``known_site`` is the last build's site key (empty if its output is not all there). The
+    same shape and bodies: nothing the outputs are made from changed, so nothing is planned and
+    every key stays. The same shape only: every context is as it was, so only outputs that show
+    a changed body get a new key. Otherwise every output is fingerprinted."""
+    if site_now == known_site:
+        return [], {name: key for name, (key, digest) in previous.items() if digest}  # no assets
+    outputs = plan_outputs(site)
+    fingerprint = output_fingerprinter(site, global_key)
+    same_shape = site_now.shape == known_site.shape
+    changed = {url for url, key in site_now.bodies.items() if known_site.bodies.get(url) != key}
+    keys = {
+        name: previous.get(name, NEW)[0]
+        if same_shape and not any(post.url in changed for post in output.bodies)
+        else fingerprint(output)
+        for output in outputs
+        for name in (output_file(output.url),)
+    }
+    return outputs, keys
 
 
 @contextmanager
@@ -241,23 +271,8 @@ def _build(
     # What is really there: a file deleted by hand is made again.
     previous = {name: entry for name, entry in known.items() if os.path.isfile(folder + name)}
     site_now = site_key(site, global_key)
-    same_shape = site_now.shape == known_site.shape and len(previous) == len(known)
-    if same_shape and site_now.bodies == known_site.bodies:
-        # Nothing the outputs are made from changed, and they are all there: nothing to plan.
-        outputs: list[Output] = []
-        keys = {name: key for name, (key, digest) in previous.items() if digest}  # not assets
-    else:
-        outputs = plan_outputs(site)
-        fingerprint = output_fingerprinter(site, global_key)
-        # With the same shape, only outputs that show a changed body get a new key.
-        changed = {u for u, key in site_now.bodies.items() if known_site.bodies.get(u) != key}
-        keys = {
-            name: previous.get(name, NEW)[0]
-            if same_shape and not any(post.url in changed for post in output.bodies)
-            else fingerprint(output)
-            for output in outputs
-            for name in (output_file(output.url),)
-        }
+    intact = len(previous) == len(known)
+    outputs, keys = _plan(site, global_key, site_now, known_site if intact else UNKNOWN, previous)
     todo = [
         o for o in outputs if previous.get(output_file(o.url), NEW)[0] != keys[output_file(o.url)]
     ]
