@@ -2,6 +2,7 @@
 """Build benchmark: `dialogue build` cold, warm and after edits, optionally beside Hugo.
 
     .venv/bin/python benchmarks/run.py --posts 1000 10000 [--hugo] [--jobs N] [--repeat R]
+                                       [--paired ROUNDS]
 
 For each N it generates the corpus once (benchmarks/corpora/<N>/, gen_corpus.py --seed 42;
 --force regenerates), then times, with the output on tmpfs (/dev/shm) when there is one:
@@ -13,7 +14,10 @@ For each N it generates the corpus once (benchmarks/corpora/<N>/, gen_corpus.py 
             counted beside the files dialogue rewrote;
   hugo      (--hugo) the site in benchmarks/hugo/ over the same content/posts, with the usual
             and the tuned home template: cold (public/, resources/ and the cache dir removed),
-            warm (run again) and one-edit (the same body edit).
+            warm (run again) and one-edit (the same body edit);
+  paired    (--hugo --paired ROUNDS) then ROUNDS of cold builds of all three side by side, in a
+            rotating order, and the median of the rounds' ratios: this machine's speed drifts
+            within minutes, and only builds that ran next to each other compare fairly.
 
 Wall time is measured around the process; "peak MB" is the largest resident set of any single
 process of the run (GNU time's %M, which is ru_maxrss: per process, not the sum of a process
@@ -33,13 +37,16 @@ import json
 import os
 import re
 import shutil
+import statistics
 import subprocess
 import sys
 import sysconfig
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
+from functools import partial
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -364,6 +371,10 @@ class Dialogue:
         shutil.rmtree(self.root / ".dialogue", ignore_errors=True)
         shutil.rmtree(self.root / "public", ignore_errors=True)
 
+    def cold(self) -> Run:
+        self.cold_reset()
+        return self._build()
+
     def step(self, name: str, repeat: int = 1, cold: bool = False) -> Step:
         load = os.getloadavg()[0]
         runs = []
@@ -505,35 +516,48 @@ def hugo_site(root: Path, variant: str) -> Path:
     return site
 
 
+class Hugo:
+    """One Hugo variant set up beside the corpus; ``run`` builds it once (cold: from nothing)."""
+
+    def __init__(self, root: Path, out_base: Path, variant: str) -> None:
+        self.site = hugo_site(root, variant)
+        self.out = out_base / f"hugo-{variant}" / "public"
+        self.cache = self.site / "cache"
+        self.cmd = [
+            str(hugo_binary()),
+            "--quiet",
+            "--config",
+            "hugo.toml,mounts.toml",
+            "--destination",
+            str(self.out),
+            "--cacheDir",
+            str(self.cache),
+        ]
+
+    def run(self, cold: bool) -> Run:
+        if cold:
+            for folder in (
+                self.out.parent,
+                self.site / "resources",
+                self.cache,
+                self.site / "public",
+            ):
+                shutil.rmtree(folder, ignore_errors=True)
+        run = measure(self.cmd, self.site)
+        if run.returncode != 0:
+            raise SystemExit(f"hugo failed:\n{run.stdout}\n{run.stderr}")
+        return run
+
+
 def run_hugo(root: Path, out_base: Path, variant: str, args: argparse.Namespace) -> list[Step]:
-    binary = hugo_binary()
-    site = hugo_site(root, variant)
-    out = out_base / f"hugo-{variant}" / "public"
-    cache = site / "cache"
-    cmd = [
-        str(binary),
-        "--quiet",
-        "--config",
-        "hugo.toml,mounts.toml",
-        "--destination",
-        str(out),
-        "--cacheDir",
-        str(cache),
-    ]
+    hugo = Hugo(root, out_base, variant)
+    out = hugo.out
     edits = Edits.pick(root)
     steps: list[Step] = []
 
     def timed(name: str, repeat: int, cold: bool) -> None:
         load = os.getloadavg()[0]
-        runs = []
-        for _ in range(repeat):
-            if cold:
-                for folder in (out.parent, site / "resources", cache, site / "public"):
-                    shutil.rmtree(folder, ignore_errors=True)
-            run = measure(cmd, site)
-            if run.returncode != 0:
-                raise SystemExit(f"hugo failed:\n{run.stdout}\n{run.stderr}")
-            runs.append(run)
+        runs = [hugo.run(cold) for _ in range(repeat)]
         run = sorted(runs, key=lambda r: r.seconds)[len(runs) // 2]
         files = sum(1 for p in out.rglob("*") if p.is_file())
         step = Step(
@@ -565,6 +589,47 @@ def run_hugo(root: Path, out_base: Path, variant: str, args: argparse.Namespace)
     return steps
 
 
+# --------------------------------------------------------------------------- paired cold builds
+
+
+def run_paired(
+    root: Path, out_base: Path, args: argparse.Namespace, env: dict[str, str]
+) -> list[dict[str, float]]:
+    """Cold builds of Dialogue and both Hugo variants side by side, round after round, in a
+    rotating order. This machine's speed drifts by tens of percent within minutes, so a ratio
+    is only fair between builds that ran next to each other; the median of the rounds' ratios
+    is the figure to quote."""
+    dialogue = Dialogue(root, out_base, args.jobs, False, env)
+    builders: dict[str, Callable[[], Run]] = {
+        "dialogue": dialogue.cold,
+        **{f"hugo {v}": partial(Hugo(root, out_base, v).run, True) for v in ("usual", "tuned")},
+    }
+    names = list(builders)
+    rounds = []
+    try:
+        for number in range(args.paired):
+            order = names[number % len(names) :] + names[: number % len(names)]
+            seconds = {name: builders[name]().seconds for name in order}
+            rounds.append(seconds)
+            ours = seconds["dialogue"]
+            print(
+                f"  round {number + 1}: dialogue {ours:.2f} s, hugo usual "
+                f"{seconds['hugo usual']:.2f} s ({ours / seconds['hugo usual']:.2f}), hugo tuned "
+                f"{seconds['hugo tuned']:.2f} s ({ours / seconds['hugo tuned']:.2f})",
+                flush=True,
+            )
+    finally:
+        dialogue.cold_reset()
+        shutil.rmtree(out_base, ignore_errors=True)
+    for variant in ("usual", "tuned"):
+        ratios = [r["dialogue"] / r[f"hugo {variant}"] for r in rounds]
+        print(
+            f"  median of {len(ratios)} paired ratios, dialogue / hugo {variant}: "
+            f"{statistics.median(ratios):.2f} (from {min(ratios):.2f} to {max(ratios):.2f})"
+        )
+    return rounds
+
+
 # --------------------------------------------------------------------------- report
 
 
@@ -584,9 +649,9 @@ def table(results: dict[int, dict[str, list[Step]]]) -> str:
             cold, warm, edit = by.get("cold"), by.get("warm"), by.get("one-edit")
             peak = max(s.peak_mb for s in steps)
             tree = max(s.tree_mb for s in steps)
+            seconds = [_fmt(s.seconds if s else None) for s in (cold, warm, edit)]
             lines.append(
-                f"| {posts:,} | {tool} | {_fmt(cold and cold.seconds)} | "
-                f"{_fmt(warm and warm.seconds)} | {_fmt(edit and edit.seconds)} | {peak:.0f} | "
+                f"| {posts:,} | {tool} | {' | '.join(seconds)} | {peak:.0f} | "
                 f"{tree:.0f} | {cold.written if cold else '-'} | "
                 f"{edit.written if edit else '-'} |"
             )
@@ -632,6 +697,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cold-only", action="store_true", help="only the cold builds")
     parser.add_argument("--no-verify", action="store_true", help="skip the clean-build checks")
     parser.add_argument("--keep", action="store_true", help="keep the output folders")
+    parser.add_argument(
+        "--paired",
+        type=int,
+        default=0,
+        metavar="ROUNDS",
+        help="then ROUNDS of cold builds of dialogue and both Hugos side by side (needs --hugo)",
+    )
     parser.add_argument("--json", type=Path, default=CORPORA / "last-run.json")
     parser.add_argument(
         "--live",
@@ -650,6 +722,7 @@ def main(argv: list[str] | None = None) -> int:
         flush=True,
     )
     results: dict[int, dict[str, list[Step]]] = {}
+    paired: dict[int, list[dict[str, float]]] = {}
     for posts in args.posts:
         root = corpus_for(posts, args.force)
         out_base = (shm if tmpfs else root) / "dialogue-bench" / str(posts)
@@ -661,6 +734,9 @@ def main(argv: list[str] | None = None) -> int:
                 tools[f"hugo {variant}"] = run_hugo(root, out_base, variant, args)
         shutil.rmtree(out_base, ignore_errors=True)
         results[posts] = tools
+        if args.hugo and args.paired:
+            print(f"{posts} posts, paired cold builds:", flush=True)
+            paired[posts] = run_paired(root, out_base, args, env)
     print()
     print(table(results))
     print()
@@ -676,6 +752,7 @@ def main(argv: list[str] | None = None) -> int:
         json.dumps(
             {
                 str(n): {tool: [asdict(s) for s in steps] for tool, steps in tools.items()}
+                | {"paired cold": paired.get(n, [])}
                 for n, tools in results.items()
             },
             indent=1,
