@@ -21,6 +21,7 @@ from generator import markdown
 from generator.assemble import BuildOptions, assemble
 from generator.cache import (
     CACHE_DIR,
+    UNKNOWN_SITE,
     CommentCache,
     Entry,
     IndexRecord,
@@ -158,8 +159,7 @@ def _global_key(code: str, site: Site, theme: Theme) -> str:
 
 
 NEW = ("", "")  # the manifest entry of a file the previous build did not write
-UNKNOWN = SiteKey("", {})  # no build is known to have made the output as it is
-NOTHING: tuple[dict[str, tuple[str, str]], SiteKey] = ({}, UNKNOWN)  # no manifest
+NOTHING: tuple[dict[str, tuple[str, str]], SiteKey] = ({}, UNKNOWN_SITE)  # no manifest
 
 
 def _drop_unchanged(
@@ -272,7 +272,9 @@ def _build(
     previous = {name: entry for name, entry in known.items() if os.path.isfile(folder + name)}
     site_now = site_key(site, global_key)
     intact = len(previous) == len(known)
-    outputs, keys = _plan(site, global_key, site_now, known_site if intact else UNKNOWN, previous)
+    outputs, keys = _plan(
+        site, global_key, site_now, known_site if intact else UNKNOWN_SITE, previous
+    )
     todo = [
         o for o in outputs if previous.get(output_file(o.url), NEW)[0] != keys[output_file(o.url)]
     ]

@@ -301,6 +301,9 @@ class SiteKey(NamedTuple):
     bodies: dict[str, str]  # post URL -> the post's key (its file's content and more)
 
 
+UNKNOWN_SITE = SiteKey("", {})  # no build is known to have made the output as it is
+
+
 def site_key(site: Site, global_key: str) -> SiteKey:
     posts = [f"{p.meta_digest}{comments_open(site, p)}" for p in site.posts]
     pages = [f"{p.digest}{p.source}" for p in site.pages]
@@ -390,7 +393,7 @@ class OutputManifest:
                 return files, SiteKey(str(shape), dict(bodies))
         except (TypeError, ValueError, AttributeError):
             pass  # another format or a damaged file: nothing is known
-        return {}, SiteKey("", {})
+        return {}, UNKNOWN_SITE
 
     def save(self, files: dict[str, tuple[str, str]], site: SiteKey) -> None:
         _atomic_pickle(self.path, (files, site.shape, site.bodies))

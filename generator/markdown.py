@@ -185,7 +185,9 @@ _DANGER = re.compile(
     r"<\s*(script|iframe|object|embed|style|form|svg|math)\b|\son\w+\s*=|javascript:|vbscript:",
     re.I,
 )
-_BAD_LINK = re.compile(r"\]\(\s*<?\s*(?!https?:|mailto:|tel:)[a-z][a-z0-9+.-]*:", re.I)
+_BAD_LINK = re.compile(
+    rf"\]\(\s*<?\s*(?!{'|'.join(POST_SCHEMES)}){_SCHEME.pattern}", re.I
+)  # a Markdown link whose scheme _post_parser's link check refuses
 _UNSAFE_LINK = "link with an unsafe scheme removed (use http, https or mailto)"
 
 

@@ -259,11 +259,15 @@ def _sitemap_entries(
     site: Site, outputs: list[Output]
 ) -> tuple[tuple[str, dt.datetime | None], ...]:
     """Every HTML page but 404, with the newest date it shows."""
-    # Content dates only, never the clock: an unchanged site gives an unchanged sitemap.
-    newest = max((p.last_modified for p in site.posts), default=None)
     # Dates in different zones compare slowly (each comparison works out both UTC offsets), and
     # the listings compare 60,000 at 10,000 posts: compare each post's instant as a number.
     instant = {id(p): p.last_modified.timestamp() for p in site.posts}
+
+    def latest(posts: Sequence[Post]) -> dt.datetime:
+        return max(posts, key=lambda p: instant[id(p)]).last_modified
+
+    # Content dates only, never the clock: an unchanged site gives an unchanged sitemap.
+    newest = latest(site.posts) if site.posts else None
     entries = []
     for output in outputs:
         if not output.renderer.endswith(".html") or output.renderer == "404.html":
@@ -274,7 +278,7 @@ def _sitemap_entries(
         elif "page" in context:
             modified = context["page"].updated or newest
         elif context.get("posts"):
-            modified = max(context["posts"], key=lambda p: instant[id(p)]).last_modified
+            modified = latest(context["posts"])
         else:
             modified = newest
         entries.append((output.url, modified))
