@@ -191,29 +191,33 @@ _BAD_LINK = re.compile(
 _UNSAFE_LINK = "link with an unsafe scheme removed (use http, https or mailto)"
 
 
-def _has_raw_html(tokens: Sequence[Token]) -> bool:
-    return any(
-        token.type == "html_block"
-        or (token.type == "inline" and any(c.type == "html_inline" for c in token.children or ()))
-        for token in tokens
-    )
-
-
-def _raw_html_warnings(tokens: Sequence[Token], first_line: int) -> list[tuple[int, str]]:
-    """Lines where raw HTML or a link will be removed: the writer should know."""
+def _raw_html(tokens: Sequence[Token], first_line: int) -> tuple[bool, list[tuple[int, str]]]:
+    """Whether the post has raw HTML (then nh3 cleans it), and the lines where raw HTML or a
+    link will be removed: the writer should know. One pass; the substring tests skip the
+    regular expressions and the inline children of the many lines that cannot match."""
+    raw = False
     found = []
     for token in tokens:
-        line = first_line + (token.map[0] if token.map else 0)
-        sources = [token] if token.type == "html_block" else []
-        if token.type == "inline":
-            sources = [c for c in token.children or () if c.type == "html_inline"]
-            if _BAD_LINK.search(token.content):
-                found.append((line, _UNSAFE_LINK))
+        if token.type == "html_block":
+            sources = [token]
+        elif token.type == "inline":
+            content = token.content
+            sources = (
+                [c for c in token.children or () if c.type == "html_inline"]
+                if "<" in content
+                else []
+            )
+            if "](" in content and _BAD_LINK.search(content):
+                found.append((first_line + (token.map[0] if token.map else 0), _UNSAFE_LINK))
+        else:
+            continue
+        raw = raw or bool(sources)
         for source in sources:
             match = _DANGER.search(source.content)
             if match:
+                line = first_line + (token.map[0] if token.map else 0)
                 found.append((line, f"raw HTML '{match.group(0).strip()}' removed (not allowed)"))
-    return found
+    return raw, found
 
 
 def prepare() -> None:
@@ -245,9 +249,9 @@ def render_post(
     md = _post_parser()
     tokens = md.parse(body, env)
     html = md.renderer.render(tokens, md.options, env)
-    if _has_raw_html(tokens):  # else markdown-it escaped everything and checked every link
+    raw, warnings = _raw_html(tokens, first_line)
+    if raw:  # else markdown-it escaped everything and checked every link
         html = _clean_post_html(html)
-    warnings = _raw_html_warnings(tokens, first_line)
     for lines, src in env.get("missing_images", []):
         line = first_line + (lines[0] if lines else 0)
         warnings.append((line, f"image '{src}' not found beside the post"))
