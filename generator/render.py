@@ -11,7 +11,7 @@ import hashlib
 import math
 import os
 import traceback
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,10 +23,10 @@ from generator.i18n import Strings
 from generator.memo import Memo
 from generator.model import Post, Site
 from generator.plan import Output, site_feeds
-from generator.templating import make_environment
+from generator.templating import make_environment, speaking
 from generator.themes import Theme
 from generator.urls import output_file
-from generator.workers import can_fork, fork_map
+from generator.workers import SharedSpans, can_fork, fork_map
 
 
 @dataclass
@@ -44,9 +44,10 @@ class Renderer:
         if output.renderer.endswith(".html"):
             template = self.env.get_template(output.renderer)
             values = {"lang": lang, "page_url": output.url, "feeds": self.site_feeds, **context}
-            if len(site.posts) > LARGE and output.renderer == "archive.html":
-                return _streamed(template.generate(values))
-            return template.render(values).encode("utf-8")
+            with speaking(values["lang"]):
+                if len(site.posts) > LARGE and output.renderer == "archive.html":
+                    return _streamed(template.generate(values))
+                return template.render(values).encode("utf-8")
         if output.renderer in ("atom", "rss"):
             page_url = output.url.removesuffix("feed.xml").removesuffix("rss.xml") or "/"
             return feeds.posts_feed(site, context["feed"], context["posts"], page_url, self.entries)
@@ -116,17 +117,18 @@ def _rel(filename: str, root: Path) -> str:
 
 # A forked worker finds the renderer here instead of receiving it pickled.
 _WORKER: tuple[Renderer, Sequence[Output], Path, Path] | None = None
+_SHARES: tuple[list[int], SharedSpans] | None = None  # the render order and its spans
 
 RenderResult = tuple[list[tuple[str, str]], list[Problem]]
 
 
-def _slices_by_age(outputs: Sequence[Output], count: int) -> list[list[int]]:
-    """``count`` slices of output indexes, each covering one span of the site's history.
+def _by_age(outputs: Sequence[Output]) -> list[int]:
+    """Output indexes in the order workers take them: neighbours show the same posts.
 
-    A post's card and feed entry are rendered once per worker and reused: when the listing
-    pages and feeds that show a post fall in one slice, fewer workers render it again. Pages
-    that show no post in particular come first (the archive and sitemap are the slowest single
-    outputs: last, they would leave one worker busy and the other idle), then newest to oldest.
+    A post's card and feed entry are rendered once per worker and reused, so the listing pages
+    and feeds that show a post are best rendered by one worker. Pages that show no post in
+    particular come first (the archive and sitemap are the slowest single outputs: last, they
+    would leave one worker busy and the other idle), then newest to oldest.
     """
 
     def newest_shown(index: int) -> float:
@@ -134,12 +136,10 @@ def _slices_by_age(outputs: Sequence[Output], count: int) -> list[list[int]]:
         shown = context.get("posts") or (context.get("post"),)
         return -shown[0].date.timestamp() if isinstance(shown[0], Post) else -math.inf
 
-    order = sorted(range(len(outputs)), key=newest_shown)
-    size = -(-len(order) // count)
-    return [order[start : start + size] for start in range(0, len(order), size)]
+    return sorted(range(len(outputs)), key=newest_shown)
 
 
-def _render_slice(indexes: Sequence[int]) -> RenderResult:
+def _render_slice(indexes: Iterable[int]) -> RenderResult:
     assert _WORKER is not None
     renderer, outputs, staging, root = _WORKER
     base = str(staging)
@@ -161,11 +161,24 @@ def _render_slice(indexes: Sequence[int]) -> RenderResult:
     return written, problems
 
 
+def _render_share(worker: int) -> RenderResult:
+    """Worker ``worker``'s part: batches from its own span of the order, then from others'."""
+    assert _SHARES is not None
+    order, spans = _SHARES
+    written: list[tuple[str, str]] = []
+    problems: list[Problem] = []
+    while batch := spans.take(worker):
+        files, found = _render_slice(order[i] for i in batch)
+        written += files
+        problems += found
+    return written, problems
+
+
 def render_all(
     renderer: Renderer, outputs: Sequence[Output], staging: Path, jobs: int
 ) -> RenderResult:
     """Render ``outputs`` into ``staging``; returns (file, hash) pairs and template problems."""
-    global _WORKER
+    global _WORKER, _SHARES
     _WORKER = (renderer, outputs, staging, renderer.site.config.root)
     # Jinja leaves reference cycles behind, so the cycle collector must run here; frozen, the
     # site's records are neither rescanned nor copied into forked workers by its bookkeeping.
@@ -175,16 +188,18 @@ def render_all(
     try:
         count = len(outputs)
         if jobs <= 1 or count < 200 or not can_fork():
-            return _render_slice(range(count))
+            return _render_slice(_by_age(outputs))
         # Compiled once here rather than once in every worker.
         for name in renderer.env.list_templates(extensions=["html"]):
             renderer.env.get_template(name)
-        results = fork_map(_render_slice, _slices_by_age(outputs, jobs * 16), jobs)
+        _SHARES = (_by_age(outputs), SharedSpans(count, jobs, batch=8))
+        results = fork_map(_render_share, range(jobs), jobs)
         written = [item for files, _ in results for item in files]
         problems = [p for _, found in results for p in found]
-        return written, problems
+        # Which worker rendered what varies from run to run; the report must not.
+        return written, sorted(problems, key=lambda p: (p.path, p.line, p.message))
     finally:
-        _WORKER = None
+        _WORKER = _SHARES = None
         if not was_enabled:
             gc.disable()
         gc.unfreeze()
