@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Iterator, MutableMapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
 
@@ -23,15 +26,41 @@ from markupsafe import Markup
 
 from generator.i18n import Strings, format_day
 from generator.memo import Memo
-from generator.model import Post, Site
+from generator.model import Author, Post, Site
 from generator.themes import Theme
 from generator.urls import slugify
 
 _BY_VALUE = {str, int, bool, type(None)}  # fragment() keys these by value, records by identity
 
 
+# The language of the page being rendered. Themes import macros without context (so Jinja runs
+# macros.html once, not once per page, card and fragment); t() and the date filters called in
+# a macro find the page's language here.
+_page_lang: ContextVar[str | None] = ContextVar("page_lang", default=None)
+
+
+@contextmanager
+def speaking(lang: str) -> Iterator[None]:
+    """Render the templates inside in ``lang``, macros included."""
+    token = _page_lang.set(lang)
+    try:
+        yield
+    finally:
+        _page_lang.reset(token)
+
+
 def _lang(context: Context) -> str:
-    return str(context.get("lang") or context["site"].config.language)
+    return str(context.get("lang") or _page_lang.get() or context["site"].config.language)
+
+
+class _Environment(Environment):
+    """Templates see the environment's globals as one flat dict instead of Jinja's ChainMap:
+    every render and every import compares and copies them, and a ChainMap does that in
+    Python (a tenth of a listing page's time). Safe because make_environment sets all globals
+    before the first template loads."""
+
+    def make_globals(self, d: MutableMapping[str, Any] | None) -> MutableMapping[str, Any]:
+        return {**self.globals, **(d or {})}
 
 
 def make_environment(
@@ -42,7 +71,7 @@ def make_environment(
     config = site.config
     if compiled:
         compiled.mkdir(parents=True, exist_ok=True)
-    env = Environment(
+    env = _Environment(
         loader=FileSystemLoader(theme.template_dirs),
         bytecode_cache=FileSystemBytecodeCache(str(compiled)) if compiled else None,
         autoescape=True,
@@ -94,8 +123,24 @@ def make_environment(
     def department_url(name: str) -> str:
         return taxon_urls.get(("departments", slugify(name)), "")
 
+    writers = sorted(site.authors.values(), key=lambda a: a.name.lower())  # as Jinja sorts
+    people: dict[str, list[Author]] = {}
+    for author in writers:
+        people.setdefault(author.department.lower(), []).append(author)
+
+    def department_people(name: str) -> list[Author]:
+        """The authors in a department, by name."""
+        return people.get(name.lower(), [])
+
     def comment_count(post: Post) -> int:
         return len(site.comments.get(post.slug, ()))
+
+    def nav_state(page_url: str) -> tuple[str, str]:
+        """(current, section): the page's URL if it is a top-level page (the only kind menus
+        link to), and the first segment of its path ('/tags/'). Header and footer depend on
+        the page only through these, which take few values, so they are rendered once each."""
+        first, *rest = page_url.strip("/").split("/")
+        return (page_url if not rest else ""), (f"/{first}/" if first else "/")
 
     # Outputs render in age order, so a card is reused by pages near each other: 4,000 keeps
     # what is reused (10,000 posts: no more CPU than 20,000) at 40 MB less in each worker.
@@ -111,7 +156,8 @@ def make_environment(
         key = (name, lang, *((k, v if type(v) in _BY_VALUE else id(v)) for k, v in values.items()))
 
         def make() -> tuple[Markup, dict[str, Any]]:
-            html = Markup(env.get_template(name).render(values, lang=lang))
+            with speaking(lang):
+                html = Markup(env.get_template(name).render(values, lang=lang))
             return html, values
 
         return fragments.get(key, make)[0]
@@ -139,9 +185,11 @@ def make_environment(
         card=card,
         fragment=fragment,
         comment_count=comment_count,
+        department_people=department_people,
+        nav_state=nav_state,
         tag_url=tag_url,
         department_url=department_url,
-        writers=sorted(site.authors.values(), key=lambda a: a.name.lower()),  # as Jinja sorts
+        writers=writers,
         main_menu=[p for p in site.pages if p.menu == "main"],
         footer_menu=[p for p in site.pages if p.menu == "footer"],
         build_year=site.build_time.year,

@@ -170,12 +170,23 @@ CASES = [
         Case(
             sub(
                 f"{THEME}/templates/base.html",
+                '<main id="main"',
+                '<main data-test="rumpf" id="main"',
+            ),
+            {"index.html": "rumpf", DREI_PAGE: "rumpf", "404.html": "rumpf"},
+        ),
+        id="template-base",
+    ),
+    pytest.param(
+        Case(
+            sub(
+                f"{THEME}/templates/partials/site_footer.html",
                 "{{ t('made_with') }}</p>",
                 "{{ t('made_with') }} · Fuß-Test</p>",
             ),
             {"index.html": "Fuß-Test", DREI_PAGE: "Fuß-Test", "404.html": "Fuß-Test"},
         ),
-        id="template-base-footer",
+        id="template-footer-partial",
     ),
     pytest.param(
         Case(
