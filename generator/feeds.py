@@ -21,13 +21,16 @@ if TYPE_CHECKING:  # feedgen and lxml load on first use: most rebuilds render no
     from feedgen.entry import FeedEntry
     from feedgen.feed import FeedGenerator
 
-_RELATIVE = re.compile(r'(\s(?:src|href|poster)=")(?![a-zA-Z][a-zA-Z0-9+.-]*:|//)([^"]*)"')
+# Written to start with a literal ('="'), which the regex engine finds fast: a body is 10-30 KB.
+_RELATIVE = re.compile(
+    r'="(?:(?<=\ssrc=")|(?<=\shref=")|(?<=\sposter="))(?![a-zA-Z][a-zA-Z0-9+.-]*:|//)([^"]*)"'
+)
 EPOCH = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
 
 
 def absolutize(html: str, base: str) -> str:
     """Make every relative link and image in ``html`` absolute against ``base``."""
-    return _RELATIVE.sub(lambda m: f'{m.group(1)}{urljoin(base, m.group(2))}"', html)
+    return _RELATIVE.sub(lambda m: f'="{urljoin(base, m.group(1))}"', html)
 
 
 def tag_uri(site: Site, when: dt.datetime, name: str) -> str:
