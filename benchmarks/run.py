@@ -22,7 +22,8 @@ For each N it generates the corpus once (benchmarks/corpora/<N>/, gen_corpus.py 
 Wall time is measured around the process; "peak MB" is the largest resident set of any single
 process of the run (GNU time's %M, which is ru_maxrss: per process, not the sum of a process
 tree); "tree MB" is the peak of the summed PSS of the whole process tree, sampled every 50 ms
-(PSS counts pages that forked workers share with their parent once).
+(PSS counts pages that forked workers share with their parent once) in one more cold build whose
+time is not counted: reading PSS slows the process it reads (Hugo at 10,000 posts by a third).
 
 The corpus is edited in place and restored afterwards; a journal (.bench-journal.json in the
 corpus folder) lets the next run restore it if this one was interrupted.
@@ -120,10 +121,11 @@ class TreeSampler(threading.Thread):
 
 
 def measure(
-    cmd: list[str], cwd: Path, env: dict[str, str] | None = None, sample: bool = True
+    cmd: list[str], cwd: Path, env: dict[str, str] | None = None, sample: bool = False
 ) -> Run:
-    """Run ``cmd`` once; wall time, peak RSS of any one process, sampled tree PSS (unless not
-    ``sample``: reading PSS walks the processes' page tables, which costs them a little time)."""
+    """Run ``cmd`` once; wall time, peak RSS of any one process, and with ``sample`` the sampled
+    tree PSS. Never time a sampled run: reading PSS walks the process's page tables under its
+    memory lock, which slowed Hugo's 10,000-post build (2.3 GB) from 28 to 37 s."""
     env = {**os.environ, **(env or {})}
     with tempfile.NamedTemporaryFile("r", suffix=".time") as timing:
         wrapped = cmd
@@ -352,9 +354,8 @@ class Dialogue:
         jobs: int | None,
         verify: bool,
         env: dict[str, str],
-        sample: bool = True,
     ) -> None:
-        self.root, self.jobs, self.verify, self.sample = root, jobs, verify, sample
+        self.root, self.jobs, self.verify = root, jobs, verify
         self.out = out_base / "dialogue" / "public"
         self.clean_out = out_base / "dialogue-clean" / "public"
         self.env = {"DIALOGUE_NOW": NOW, **env}
@@ -365,9 +366,9 @@ class Dialogue:
         # `python -m generator` is what the `dialogue` script runs; it honours PYTHONPATH.
         return [sys.executable, "-m", "generator", "build", *jobs, *extra]
 
-    def _build(self, verbose: bool = False) -> Run:
+    def _build(self, verbose: bool = False, sample: bool = False) -> Run:
         extra = ("-v",) if verbose else ()
-        run = measure(self._cmd("--out", str(self.out), *extra), self.root, self.env, self.sample)
+        run = measure(self._cmd("--out", str(self.out), *extra), self.root, self.env, sample)
         if run.returncode != 0:
             raise SystemExit(f"dialogue build failed:\n{run.stdout}\n{run.stderr}")
         return run
@@ -390,11 +391,15 @@ class Dialogue:
             runs.append(self._build(verbose=not cold))
         run = sorted(runs, key=lambda r: r.seconds)[len(runs) // 2]  # the median run
         written, unchanged, removed = _parse(run)
+        tree_mb = 0.0
+        if cold:  # the tree's memory in a build of its own, untimed (see measure)
+            self.cold_reset()
+            tree_mb = self._build(sample=True).tree_mb
         result = Step(
             name,
             run.seconds,
             max(r.peak_mb for r in runs),
-            max(r.tree_mb for r in runs),
+            tree_mb,
             written,
             unchanged,
             removed,
@@ -456,7 +461,7 @@ def run_dialogue(
         )
         print(
             f"  dialogue {step.name:<15} {step.seconds:7.2f} s  peak {step.peak_mb:6.0f} MB  "
-            f"tree {step.tree_mb:6.0f} MB  {detail}  [{step.verified}]  load {step.load:.1f}",
+            f"tree {_mb(step.tree_mb)} MB  {detail}  [{step.verified}]  load {step.load:.1f}",
             flush=True,
         )
         if step.idle_writes and step.name != "warm":
@@ -525,9 +530,8 @@ def hugo_site(root: Path, variant: str) -> Path:
 class Hugo:
     """One Hugo variant set up beside the corpus; ``run`` builds it once (cold: from nothing)."""
 
-    def __init__(self, root: Path, out_base: Path, variant: str, sample: bool = True) -> None:
+    def __init__(self, root: Path, out_base: Path, variant: str) -> None:
         self.site = hugo_site(root, variant)
-        self.sample = sample
         self.out = out_base / f"hugo-{variant}" / "public"
         self.cache = self.site / "cache"
         self.cmd = [
@@ -541,7 +545,7 @@ class Hugo:
             str(self.cache),
         ]
 
-    def run(self, cold: bool) -> Run:
+    def run(self, cold: bool, sample: bool = False) -> Run:
         if cold:
             for folder in (
                 self.out.parent,
@@ -550,7 +554,7 @@ class Hugo:
                 self.site / "public",
             ):
                 shutil.rmtree(folder, ignore_errors=True)
-        run = measure(self.cmd, self.site, sample=self.sample)
+        run = measure(self.cmd, self.site, sample=sample)
         if run.returncode != 0:
             raise SystemExit(f"hugo failed:\n{run.stdout}\n{run.stderr}")
         return run
@@ -566,12 +570,13 @@ def run_hugo(root: Path, out_base: Path, variant: str, args: argparse.Namespace)
         load = os.getloadavg()[0]
         runs = [hugo.run(cold) for _ in range(repeat)]
         run = sorted(runs, key=lambda r: r.seconds)[len(runs) // 2]
+        tree_mb = hugo.run(True, sample=True).tree_mb if cold else 0.0  # untimed (see measure)
         files = sum(1 for p in out.rglob("*") if p.is_file())
         step = Step(
             name,
             run.seconds,
             max(r.peak_mb for r in runs),
-            max(r.tree_mb for r in runs),
+            tree_mb,
             written=files,
             runs=[round(r.seconds, 3) for r in runs],
             load=load,
@@ -579,7 +584,7 @@ def run_hugo(root: Path, out_base: Path, variant: str, args: argparse.Namespace)
         steps.append(step)
         print(
             f"  hugo-{variant:<5} {name:<15} {step.seconds:7.2f} s  peak {step.peak_mb:6.0f} MB  "
-            f"tree {step.tree_mb:6.0f} MB  files {files}  load {load:.1f}",
+            f"tree {_mb(step.tree_mb)} MB  files {files}  load {load:.1f}",
             flush=True,
         )
 
@@ -605,12 +610,11 @@ def run_paired(
     """Cold builds of Dialogue and both Hugo variants side by side, round after round, in a
     rotating order. This machine's speed drifts by tens of percent within minutes, so a ratio
     is only fair between builds that ran next to each other; the median of the rounds' ratios
-    is the figure to quote. Only times are taken: no memory sampling slows either side."""
-    dialogue = Dialogue(root, out_base, args.jobs, False, env, sample=False)
-    hugos = {v: Hugo(root, out_base, v, sample=False) for v in ("usual", "tuned")}
+    is the figure to quote."""
+    dialogue = Dialogue(root, out_base, args.jobs, False, env)
     builders: dict[str, Callable[[], Run]] = {
         "dialogue": dialogue.cold,
-        **{f"hugo {v}": partial(hugo.run, True) for v, hugo in hugos.items()},
+        **{f"hugo {v}": partial(Hugo(root, out_base, v).run, True) for v in ("usual", "tuned")},
     }
     names = list(builders)
     rounds = []
@@ -639,6 +643,10 @@ def run_paired(
 
 
 # --------------------------------------------------------------------------- report
+
+
+def _mb(value: float) -> str:
+    return f"{value:6.0f}" if value else "     -"  # tree memory is sampled for cold builds only
 
 
 def _fmt(value: float | None, digits: int = 2) -> str:
