@@ -276,7 +276,10 @@ def _build(
         site, global_key, site_now, known_site if intact else UNKNOWN_SITE, previous
     )
     todo = [
-        o for o in outputs if previous.get(output_file(o.url), NEW)[0] != keys[output_file(o.url)]
+        output
+        for output in outputs
+        for name in (output_file(output.url),)
+        if previous.get(name, NEW)[0] != keys[name]
     ]
     if outputs and len(todo) == len(outputs):
         previous = {}  # all new (other code or settings): swap the folder, don't move files

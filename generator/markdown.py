@@ -201,21 +201,20 @@ def _raw_html(tokens: Sequence[Token], first_line: int) -> tuple[bool, list[tupl
         if token.type == "html_block":
             sources = [token]
         elif token.type == "inline":
-            content = token.content
             sources = (
                 [c for c in token.children or () if c.type == "html_inline"]
-                if "<" in content
+                if "<" in token.content
                 else []
             )
-            if "](" in content and _BAD_LINK.search(content):
-                found.append((first_line + (token.map[0] if token.map else 0), _UNSAFE_LINK))
         else:
             continue
+        line = first_line + (token.map[0] if token.map else 0)
+        if token.type == "inline" and "](" in token.content and _BAD_LINK.search(token.content):
+            found.append((line, _UNSAFE_LINK))
         raw = raw or bool(sources)
         for source in sources:
             match = _DANGER.search(source.content)
             if match:
-                line = first_line + (token.map[0] if token.map else 0)
                 found.append((line, f"raw HTML '{match.group(0).strip()}' removed (not allowed)"))
     return raw, found
 
