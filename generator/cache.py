@@ -34,7 +34,7 @@ from generator.content.comments import CommentFile, read_comment
 from generator.content.posts import read_post
 from generator.diagnostics import Diagnostics, Problem
 from generator.markdown import render_comment
-from generator.model import Author, Comment, Page, Post, Site, Taxon, Thread
+from generator.model import Author, Comment, Page, Post, Rendered, Site, Taxon, Thread
 from generator.plan import Output, comments_open
 
 CACHE_DIR = ".dialogue/cache"
@@ -113,7 +113,7 @@ class PostCache:
         self.old_entries: dict[str, Entry] = {}
         self.database = str(self.folder / "bodies.sqlite")
         self.bodies = bodies.keys(self.database) if persist or use_old else set()
-        self.pending: list[tuple[str, str]] = []  # bodies read but not yet stored
+        self.pending: list[tuple[str, bodies.Body]] = []  # bodies read but not yet stored
         self.loaded = False  # whether the shards on disk are this code's and settings'
         if use_old:
             self._load()
@@ -183,14 +183,15 @@ class PostCache:
         self.entries[key] = entry
 
     def keep_body(self, key: str, post: Post) -> Post:
-        """The post with its keys; when the cache persists, its HTML goes to the body store
+        """The post with its keys; when the cache persists, its body goes to the body store
         (with the next ``flush``) and the post keeps only a reference."""
         meta = metadata_key(post)
         if not self.persist:
             return dataclasses.replace(post, digest=key, meta_digest=meta)
-        self.pending.append((key, post.rendered.html))
-        body = dataclasses.replace(post.rendered, html="", stored=(self.database, key))
-        return dataclasses.replace(post, rendered=body, digest=key, meta_digest=meta)
+        full = post.rendered
+        self.pending.append((key, (full.html, full.summary, full.headings)))
+        stored = Rendered("", "", (), full.words, stored=(self.database, key))
+        return dataclasses.replace(post, rendered=stored, digest=key, meta_digest=meta)
 
     def flush(self) -> None:
         if self.pending:
@@ -285,10 +286,11 @@ def _comment_token(comment: Comment) -> str:
 
 
 def metadata_key(post: Post) -> str:
-    """The key of everything a post shows outside its own page: all but its body. Of the body's
-    length, pages elsewhere see the reading time (``post.reading_minutes``), so a sentence added
-    to a post does not re-render every listing it is on."""
-    rendered = dataclasses.replace(post.rendered, html="", stored=None, words=post.reading_minutes)
+    """The key of everything a post shows outside its own page: all but its body (HTML, first
+    paragraph, headings). Of the body's length, pages elsewhere see the reading time
+    (``post.reading_minutes``), so a sentence added to a post does not re-render every listing
+    it is on."""
+    rendered = Rendered("", "", (), post.reading_minutes)
     return _hash(repr(dataclasses.replace(post, rendered=rendered, digest="", meta_digest="")))
 
 

@@ -24,17 +24,21 @@ class Heading(NamedTuple):  # a tuple: posts have several, and a site may have 1
 
 @dataclass(frozen=True)
 class Rendered:
-    """What the Markdown renderer derives from a body."""
+    """What the Markdown renderer derives from a body. Once stored (cache.py), the HTML, first
+    paragraph and headings wait on disk for the one page that shows them (bodies.py), and the
+    record keeps the reference and the word count: listings of 100,000 posts need no more."""
 
     html: str
     summary: str  # first paragraph as plain text
     headings: tuple[Heading, ...]
     words: int
-    stored: tuple[str, str] | None = None  # (database, key) when the HTML is on disk, not here
+    stored: tuple[str, str] | None = None  # (database, key) when the rest is on disk, not here
 
-    @property
-    def body(self) -> str:
-        return self.html if self.stored is None else bodies.load(*self.stored)
+    def full(self) -> Rendered:
+        if self.stored is None:
+            return self
+        html, summary, headings = bodies.load(*self.stored)
+        return Rendered(html, summary, tuple(Heading(*h) for h in headings), self.words)
 
 
 @dataclass(frozen=True)
@@ -97,11 +101,20 @@ class Post:
 
     @property
     def html(self) -> str:
-        return self.rendered.body
+        return self.rendered.full().html
+
+    @property
+    def lead(self) -> str:
+        """The body's first paragraph as plain text."""
+        return self.rendered.full().summary
+
+    @property
+    def headings(self) -> tuple[Heading, ...]:
+        return self.rendered.full().headings
 
     @property
     def show_toc(self) -> bool:
-        return self.toc if self.toc is not None else len(self.rendered.headings) >= 3
+        return self.toc if self.toc is not None else len(self.headings) >= 3
 
     @property
     def reading_minutes(self) -> int:
@@ -129,7 +142,7 @@ class Page:
 
     @property
     def html(self) -> str:
-        return self.rendered.body
+        return self.rendered.full().html
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import difflib
 import re
 import shutil
+import sqlite3
 import subprocess
 import sys
 from collections.abc import Callable, Iterator, Mapping
@@ -314,6 +315,14 @@ CASES = [
         ),
         id="post-body",
     ),
+    pytest.param(  # headings live with the body in the store: the TOC must follow them
+        Case(
+            sub(DREI, "## Zweiter Teil", "## Zweiter Abschnitt"),
+            {DREI_PAGE: 'href="#zweiter-abschnitt">Zweiter Abschnitt</a>'},
+            {DREI_PAGE: "Zweiter Teil"},
+        ),
+        id="post-heading",
+    ),
     pytest.param(
         Case(
             sub(BUNDLE, "title: A post with pictures", "title: A post with diagrams"),
@@ -483,11 +492,23 @@ def _damage_bodies(cache: Path) -> None:
         (cache / extra).unlink(missing_ok=True)
 
 
+def _old_schema_bodies(cache: Path) -> None:
+    """The store as schema 2 left it: the same keys, HTML only (no lead, no headings)."""
+    with sqlite3.connect(cache / "bodies.sqlite") as connection:
+        rows = connection.execute("SELECT key, html FROM bodies").fetchall()
+        connection.execute("DROP TABLE bodies")
+        connection.execute("CREATE TABLE bodies (key TEXT PRIMARY KEY, html TEXT)")
+        connection.executemany("INSERT INTO bodies VALUES (?, ?)", rows)
+        connection.execute("PRAGMA user_version=2")
+    connection.close()
+
+
 @pytest.mark.parametrize(
     "damage",
     [
         pytest.param(lambda c: (c / "bodies.sqlite").unlink(), id="bodies-deleted"),
         pytest.param(_damage_bodies, id="bodies-garbage"),
+        pytest.param(_old_schema_bodies, id="bodies-old-schema"),
         pytest.param(
             lambda c: (c / "posts" / "index.pickle").write_bytes(b"\x80junk"), id="index-garbage"
         ),
