@@ -155,6 +155,11 @@ def assemble(
             published.append(post)
     published.sort(key=lambda p: (p.date.timestamp(), p.slug), reverse=True)  # fast compare
     ordered = tuple(published)
+    settings = config.comments
+    taking = [p for p in ordered if settings.enabled and p.comments_enabled]
+    if settings.close_after_days > 0:
+        closing = now - dt.timedelta(days=settings.close_after_days)
+        taking = [p for p in taking if p.date > closing]
     visible_pages = tuple(
         dataclasses.replace(page, url=f"/{page.slug}/")
         for page in sorted(pages, key=lambda p: p.slug)
@@ -176,5 +181,6 @@ def assemble(
         tags=_group("tags", ordered, "tags"),
         departments=_group("departments", ordered, "departments"),
         scheduled=tuple(sorted(scheduled, key=lambda p: p.date)),
+        commentable=frozenset(p.slug for p in taking),
         build_time=now,
     )

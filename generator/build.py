@@ -22,12 +22,12 @@ from generator.assemble import BuildOptions, assemble
 from generator.cache import (
     CACHE_DIR,
     UNKNOWN_SITE,
-    CommentCache,
     Entry,
     IndexRecord,
     OutputManifest,
     PostCache,
     SiteKey,
+    TextCache,
     code_version,
     files_key,
     output_fingerprinter,
@@ -123,9 +123,10 @@ def read_site(
     # Without a cache of its own (the moderation CLI), it reads what builds stored, writes nothing.
     cache = cache or PostCache(config, code_version(), use_old=True, persist=False)
     sources = discover(config.content_path)
+    texts = TextCache(config, cache.code, use_old=cache.use_old, persist=cache.persist)
     authors: list[Author] = []
     for path in sources.authors:
-        author, problems = read_author(path, config.root)
+        author, problems = read_author(path, config.root, texts.bio_html)
         diag.extend(problems)
         if author:
             authors.append(author)
@@ -137,10 +138,9 @@ def read_site(
         if page:
             digest = hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest()
             pages.append(dataclasses.replace(page, digest=digest))
-    remembered = CommentCache(config, cache.code, use_old=cache.use_old, persist=cache.persist)
-    comments = load_comments(config.content_path, diag, remembered.read)
-    site = assemble(config, posts, pages, authors, comments, options, diag, remembered.render)
-    remembered.save()
+    comments = load_comments(config.content_path, diag, texts.read)
+    site = assemble(config, posts, pages, authors, comments, options, diag, texts.comment_html)
+    texts.save()
     return None if diag.errors else site
 
 

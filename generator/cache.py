@@ -1,7 +1,8 @@
 """The build cache in ``.dialogue/cache/``, so a rebuild reads and renders only what changed:
 
 - ``posts/``: every post as read (PostCache), its body HTML in ``bodies.sqlite`` (bodies.py);
-- ``comments.pickle``: approved comments as read and rendered (CommentCache);
+- ``texts.pickle``: approved comments as read, comment bodies and author bios as rendered
+  (TextCache);
 - ``outputs-*.pickle``: for each output file, the key of what it shows and the hash of its bytes
   (OutputManifest, keys from ``output_fingerprinter``), and the key of the whole site
   (``site_key``): while that is unchanged, a build plans and renders nothing, and while only
@@ -30,6 +31,7 @@ from typing import Any, NamedTuple
 import generator
 from generator import bodies
 from generator.config import Config
+from generator.content.authors import render_bio
 from generator.content.comments import CommentFile, read_comment
 from generator.content.posts import read_post
 from generator.diagnostics import Diagnostics, Problem
@@ -230,16 +232,17 @@ class PostCache:
         bodies.delete(self.database, self.bodies - self.entries.keys())
 
 
-class CommentCache:
-    """Approved comments as read and rendered, in ``comments.pickle``: a busy site has tens of
-    thousands, and parsing each file's YAML and Markdown on every build would cost seconds.
+class TextCache:
+    """Approved comments as read, and the HTML of comment bodies and author bios, in
+    ``texts.pickle``: a busy site has tens of thousands of comments and hundreds of authors, and
+    parsing their YAML and Markdown on every build would cost seconds.
 
-    A file is read again when its size or time changed (the moderation CLI writes comments
-    atomically, so each write gives a new time); bodies are rendered once per text.
+    A comment file is read again when its size or time changed (the moderation CLI writes
+    comments atomically, so each write gives a new time); a text is rendered once.
     """
 
     def __init__(self, config: Config, code: str, *, use_old: bool, persist: bool) -> None:
-        self.path = config.root / CACHE_DIR / "comments.pickle"
+        self.path = config.root / CACHE_DIR / "texts.pickle"
         self.root = config.root
         self.persist = persist
         self.settings = _hash(code, str(config.root))
@@ -247,7 +250,7 @@ class CommentCache:
         valid = isinstance(stored, dict) and stored.get("settings") == self.settings
         self.old: dict[str, Any] = stored if valid else {"files": {}, "html": {}}  # type: ignore[assignment]
         self.files: dict[str, tuple[int, int, CommentFile | None, list[Problem]]] = {}
-        self.html: dict[str, str] = {}
+        self.html: dict[tuple[str, str], str] = {}  # (kind, Markdown) -> HTML
 
     def read(self, path: Path, diag: Diagnostics) -> CommentFile | None:
         name = str(path)
@@ -260,12 +263,19 @@ class CommentCache:
         diag.extend(record[3])
         return record[2]
 
-    def render(self, body: str) -> str:
-        html = self.html.get(body) or self.old["html"].get(body)
+    def _remembered(self, kind: str, text: str, render: Callable[[str], str]) -> str:
+        key = (kind, text)
+        html = self.html.get(key) or self.old["html"].get(key)
         if html is None:
-            html = render_comment(body)
-        self.html[body] = html
+            html = render(text)
+        self.html[key] = html
         return html
+
+    def comment_html(self, body: str) -> str:
+        return self._remembered("comment", body, render_comment)
+
+    def bio_html(self, bio: str) -> str:
+        return self._remembered("bio", bio, render_bio)
 
     def save(self) -> None:
         unchanged = self.files == self.old["files"] and self.html.keys() == self.old["html"].keys()

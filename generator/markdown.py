@@ -14,20 +14,20 @@ from collections.abc import Callable, Sequence
 from functools import cache
 from html import escape
 from pathlib import Path
-from typing import Any
-
-import nh3
-from markdown_it import MarkdownIt
-from markdown_it.renderer import RendererHTML
-from markdown_it.rules_core import StateCore
-from markdown_it.token import Token
-from markdown_it.utils import OptionsDict
-from mdit_py_plugins.footnote import footnote_plugin
-from mdit_py_plugins.tasklists import tasklists_plugin
+from typing import TYPE_CHECKING, Any
 
 from generator.images import image_size
 from generator.model import Heading, Rendered
 from generator.urls import slugify
+
+# markdown-it, its plugins and nh3 load when the first text is rendered: a warm build that
+# finds every post in the cache renders none and starts faster without them.
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
+    from markdown_it.renderer import RendererHTML
+    from markdown_it.rules_core import StateCore
+    from markdown_it.token import Token
+    from markdown_it.utils import OptionsDict
 
 # ---------------------------------------------------------------- shared pieces
 
@@ -150,6 +150,10 @@ POST_SCHEMES = ("http:", "https:", "mailto:", "tel:")
 
 @cache
 def _post_parser() -> MarkdownIt:
+    from markdown_it import MarkdownIt
+    from mdit_py_plugins.footnote import footnote_plugin
+    from mdit_py_plugins.tasklists import tasklists_plugin
+
     # xhtmlOut off: void tags as in nh3's output, so posts with and without raw HTML look alike.
     md = MarkdownIt("commonmark", {"html": True, "xhtmlOut": False, "highlight": _highlight})
     md.validateLink = _link_check(POST_SCHEMES, relative=True)  # type: ignore[method-assign,assignment]
@@ -161,8 +165,7 @@ def _post_parser() -> MarkdownIt:
     return md
 
 
-_POST_TAGS = nh3.ALLOWED_TAGS | {"input", "label", "section", "figure", "figcaption", "video"}
-_POST_TAGS |= {"source"}
+_POST_TAGS = {"input", "label", "section", "figure", "figcaption", "video", "source"}  # + nh3's
 _POST_ATTRIBUTES: dict[str, set[str]] = {
     "*": {"id", "class", "title", "lang", "dir"},
     "a": {"href", "rel", "hreflang"},
@@ -222,15 +225,19 @@ def _raw_html(tokens: Sequence[Token], first_line: int) -> tuple[bool, list[tupl
 def prepare() -> None:
     """Build the parser and load Pygments before worker processes fork, so each worker does
     not pay for it again."""
+    import nh3  # noqa: F401  (imported here, each worker has it)
+
     _post_parser()
     _formatter()
     _lexer("text")
 
 
 def _clean_post_html(html: str) -> str:
+    import nh3
+
     return nh3.clean(
         html,
-        tags=_POST_TAGS,
+        tags=nh3.ALLOWED_TAGS | _POST_TAGS,
         clean_content_tags={"script", "style"},
         attributes=_POST_ATTRIBUTES,
         link_rel=None,
@@ -271,6 +278,8 @@ _COMMENT_REL = "nofollow ugc noopener"
 
 @cache
 def _comment_parser() -> MarkdownIt:
+    from markdown_it import MarkdownIt
+
     # maxNesting 20 keeps pathological input ("[" * 65536) well under a second.
     md = MarkdownIt("commonmark", {"html": False, "maxNesting": 20})
     md.enable("strikethrough")
@@ -281,6 +290,8 @@ def _comment_parser() -> MarkdownIt:
 
 def render_comment(body: str) -> str:
     """Comment Markdown to safe HTML: the renderer refuses, nh3 enforces."""
+    import nh3
+
     html = _comment_parser().render(body)
     return nh3.clean(
         html,

@@ -193,4 +193,5 @@ class Site:
     tags: tuple[Taxon, ...] = ()
     departments: tuple[Taxon, ...] = ()
     scheduled: tuple[Post, ...] = ()  # future posts left out of this build
+    commentable: frozenset[str] = frozenset()  # slugs of the posts that take comments now
     build_time: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC))

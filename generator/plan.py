@@ -85,12 +85,7 @@ def thread(comments: Sequence[Comment]) -> tuple[Thread, ...]:
 
 
 def comments_open(site: Site, post: Post) -> bool:
-    settings = site.config.comments
-    if not (settings.enabled and post.comments_enabled):
-        return False
-    if settings.close_after_days <= 0:
-        return True
-    return site.build_time - post.date < dt.timedelta(days=settings.close_after_days)
+    return post.slug in site.commentable  # decided once per build, in assemble
 
 
 def _pages_of(
@@ -262,9 +257,12 @@ def _sitemap_entries(
     # Dates in different zones compare slowly (each comparison works out both UTC offsets), and
     # the listings compare 60,000 at 10,000 posts: compare each post's instant as a number.
     instant = {id(p): p.last_modified.timestamp() for p in site.posts}
+    when: dict[float, dt.datetime] = {}  # an instant -> its date as the first post with it has it
+    for post in site.posts:
+        when.setdefault(instant[id(post)], post.last_modified)
 
     def latest(posts: Sequence[Post]) -> dt.datetime:
-        return max(posts, key=lambda p: instant[id(p)]).last_modified
+        return when[max(map(instant.__getitem__, map(id, posts)))]
 
     # Content dates only, never the clock: an unchanged site gives an unchanged sitemap.
     newest = latest(site.posts) if site.posts else None

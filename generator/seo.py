@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Iterable, Iterator, Sequence
+from html import escape
 from xml.etree import ElementTree as ET
-from xml.sax.saxutils import escape
 
 from generator.model import Site
 from generator.plan import Feed, comments_open
@@ -24,7 +24,7 @@ def _locations(
 ) -> Iterator[str]:
     # Written as text, not built as a tree: a large site lists 50,000 pages in one file.
     for url, modified in entries:
-        yield f"  <{tag}>\n    <loc>{escape(site.config.absolute(url))}</loc>\n"
+        yield f"  <{tag}>\n    <loc>{escape(site.config.absolute(url), quote=False)}</loc>\n"
         if modified is not None:
             yield f"    <lastmod>{modified.isoformat(timespec='seconds')}</lastmod>\n"
         yield f"  </{tag}>\n"

@@ -516,7 +516,7 @@ def _old_schema_bodies(cache: Path) -> None:
             lambda c: [s.write_bytes(b"") for s in (c / "posts").glob("[0-9a-f]*.pickle")],
             id="shards-emptied",
         ),
-        pytest.param(lambda c: (c / "comments.pickle").write_bytes(b"junk"), id="comments-garbage"),
+        pytest.param(lambda c: (c / "texts.pickle").write_bytes(b"junk"), id="texts-garbage"),
     ],
 )
 def test_a_damaged_cache_costs_time_not_correctness(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from generator.content.fields import Fields
@@ -16,8 +17,15 @@ AUTHOR_KEYS = ("name", "role", "department", "bio", "avatar", "email", "links")
 LINK_SCHEMES = ("https://", "http://", "mailto:")
 
 
-def read_author(path: Path, root: Path) -> tuple[Author | None, list[Problem]]:
-    """One author file; with errors, a placeholder Author that has only the id (or None)."""
+def render_bio(bio: str) -> str:
+    return render_post(bio)[0].html
+
+
+def read_author(
+    path: Path, root: Path, bio_html: Callable[[str], str] = render_bio
+) -> tuple[Author | None, list[Problem]]:
+    """One author file; with errors, a placeholder Author that has only the id (or None).
+    ``bio_html`` renders the bio's Markdown (the build passes one that remembers)."""
     rel = path.relative_to(root).as_posix()
     problems: list[Problem] = []
     author_id = path.stem
@@ -62,7 +70,7 @@ def read_author(path: Path, root: Path) -> tuple[Author | None, list[Problem]]:
         source=path,
         role=fields.text("role"),
         department=fields.text("department"),
-        bio_html=render_post(bio)[0].html if bio else "",
+        bio_html=bio_html(bio) if bio else "",
         avatar=f"/authors/{author_id}/avatar{avatar_source.suffix}" if avatar_source else None,
         avatar_source=avatar_source,
         email=fields.text("email") or None,
