@@ -40,7 +40,7 @@ from generator.content.discover import discover
 from generator.content.posts import read_page
 from generator.diagnostics import Diagnostics
 from generator.model import Author, Page, Post, Site
-from generator.plan import Output, plan_outputs
+from generator.plan import Output, outputs_showing, plan_outputs
 from generator.themes import Theme, load_theme
 from generator.urls import output_file
 from generator.workers import can_fork, default_jobs, fork_map
@@ -187,21 +187,20 @@ def _plan(
 
     ``known_site`` is the last build's site key (empty if its output is not all there). The
     same shape and bodies: nothing the outputs are made from changed, so nothing is planned and
-    every key stays. The same shape only: every context is as it was, so only outputs that show
-    a changed body get a new key. Otherwise every output is fingerprinted."""
-    if site_now == known_site:
-        return [], {name: key for name, (key, digest) in previous.items() if digest}  # no assets
-    outputs = plan_outputs(site)
+    every key stays. The same shape only: the site has the same outputs with the same contexts,
+    so only the outputs that show a changed body are planned, and get new keys. Otherwise every
+    output is planned and fingerprinted."""
+    if site_now.shape == known_site.shape:
+        keys = {name: key for name, (key, digest) in previous.items() if digest}  # no assets
+        changed = {url for url, key in site_now.bodies.items() if known_site.bodies.get(url) != key}
+        if not changed:
+            return [], keys
+        outputs = outputs_showing(site, changed)
+    else:
+        outputs = plan_outputs(site)
+        keys = {}
     fingerprint = output_fingerprinter(site, global_key)
-    same_shape = site_now.shape == known_site.shape
-    changed = {url for url, key in site_now.bodies.items() if known_site.bodies.get(url) != key}
-    keys = {
-        name: previous.get(name, NEW)[0]
-        if same_shape and not any(post.url in changed for post in output.bodies)
-        else fingerprint(output)
-        for output in outputs
-        for name in (output_file(output.url),)
-    }
+    keys.update((output_file(output.url), fingerprint(output)) for output in outputs)
     return outputs, keys
 
 
@@ -281,7 +280,7 @@ def _build(
         for name in (output_file(output.url),)
         if previous.get(name, NEW)[0] != keys[name]
     ]
-    if outputs and len(todo) == len(outputs):
+    if todo and len(todo) == len(keys):
         previous = {}  # all new (other code or settings): swap the folder, don't move files
     staging = staging_for(out)
     digests: dict[str, str] = {}
@@ -290,7 +289,7 @@ def _build(
             from generator.render import make_renderer, render_all
 
             compiled = config.root / CACHE_DIR / "templates" if write else None
-            renderer = make_renderer(site, theme, outputs, compiled)
+            renderer = make_renderer(site, theme, compiled)
             rendered, problems = render_all(renderer, todo, staging, jobs)
             diag.extend(problems)
             report.written = _drop_unchanged(rendered, previous, staging)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -130,11 +130,14 @@ def _feed_output(site: Site, feed: Feed, posts: Sequence[Post]) -> Output:
     return Output(feed.url, feed.kind, {"feed": feed, "posts": newest}, bodies)
 
 
-def _post_outputs(site: Site) -> Iterator[Output]:
+def _post_outputs(site: Site, only: Collection[str] | None = None) -> Iterator[Output]:
+    """Every post's page; with ``only``, the pages of the posts at those URLs."""
     posts = site.posts
     everyone = site_feeds(site)
     feeds_of = {author_id: author_feed(site, author) for author_id, author in site.authors.items()}
     for index, post in enumerate(posts):
+        if only is not None and post.url not in only:
+            continue
         comments = site.comments.get(post.slug, ())
         context = {
             "post": post,
@@ -150,22 +153,27 @@ def _post_outputs(site: Site) -> Iterator[Output]:
         yield Output(post.url, "post.html", context, (post,))
 
 
-def _author_outputs(site: Site, side: SideColumn) -> Iterator[Output]:
-    people = []
+def _authors_posts(site: Site) -> list[tuple[Author, tuple[Post, ...]]]:
+    """Each author, by name, with their posts (newest first)."""
     by_author: dict[str, list[Post]] = defaultdict(list)  # one pass, not one scan per author
     for post in site.posts:
         for author_id in post.author_ids:
             by_author[author_id].append(post)
-    for author in sorted(site.authors.values(), key=lambda a: a.name.casefold()):
-        posts = tuple(by_author.get(author.id, ()))
+    authors = sorted(site.authors.values(), key=lambda a: a.name.casefold())
+    return [(author, tuple(by_author.get(author.id, ()))) for author in authors]
+
+
+def _author_outputs(
+    site: Site, side: SideColumn, authored: list[tuple[Author, tuple[Post, ...]]]
+) -> Iterator[Output]:
+    people = []
+    for author, posts in authored:
         people.append(
             {"author": author, "count": len(posts), "latest": posts[0] if posts else None}
         )
-        feed = author_feed(site, author)
-        yield from _pages_of(
-            site, side, posts, f"/authors/{author.id}/", kind="author", author=author, feeds=(feed,)
-        )
-        yield _feed_output(site, feed, posts)
+        feeds = (author_feed(site, author),)
+        base = f"/authors/{author.id}/"
+        yield from _pages_of(site, side, posts, base, kind="author", author=author, feeds=feeds)
     yield Output("/authors/", "authors.html", {"people": tuple(people)})
 
 
@@ -173,12 +181,29 @@ def _taxon_outputs(
     site: Site, side: SideColumn, kind: str, taxa: tuple[Taxon, ...]
 ) -> Iterator[Output]:
     for taxon in taxa:
-        feed = taxon_feed(site, taxon)
-        yield from _pages_of(
-            site, side, taxon.posts, taxon.url, kind=kind, taxon=taxon, feeds=(feed,)
-        )
-        yield _feed_output(site, feed, taxon.posts)
+        feeds = (taxon_feed(site, taxon),)
+        posts = taxon.posts
+        yield from _pages_of(site, side, posts, taxon.url, kind=kind, taxon=taxon, feeds=feeds)
     yield Output(f"/{kind}/", "taxonomy.html", {"kind": kind, "taxa": taxa})
+
+
+def _feed_outputs(site: Site, authored: list[tuple[Author, tuple[Post, ...]]]) -> Iterator[Output]:
+    """Every feed of posts: each author's, each tag's and department's, the site's."""
+    for author, posts in authored:
+        yield _feed_output(site, author_feed(site, author), posts)
+    for taxon in (*site.tags, *site.departments):
+        yield _feed_output(site, taxon_feed(site, taxon), taxon.posts)
+    for feed in site_feeds(site):
+        yield _feed_output(site, feed, site.posts)
+
+
+def outputs_showing(site: Site, urls: Collection[str]) -> list[Output]:
+    """The outputs of ``plan_outputs`` that show the body of a post at one of ``urls``: its
+    page and the feeds that carry it in full. When only post bodies changed, a build plans just
+    these; every other output is as the last build made it."""
+    feeds = _feed_outputs(site, _authors_posts(site))
+    showing = [f for f in feeds if any(post.url in urls for post in f.bodies)]
+    return [*_post_outputs(site, only=urls), *showing]
 
 
 def _archive(site: Site) -> Output:
@@ -204,12 +229,13 @@ def plan_outputs(site: Site) -> list[Output]:
     outputs.extend(
         Output(page.url, "page.html", {"page": page, "lang": page.lang}) for page in site.pages
     )
-    outputs.extend(_author_outputs(site, side))
+    authored = _authors_posts(site)
+    outputs.extend(_author_outputs(site, side, authored))
     outputs.extend(_taxon_outputs(site, side, "tags", site.tags))
     outputs.extend(_taxon_outputs(site, side, "departments", site.departments))
     outputs.append(_archive(site))
     outputs.append(Output("/404.html", "404.html", {"newest": site.posts[:3]}))
-    outputs.extend(_feed_output(site, feed, site.posts) for feed in site_feeds(site))
+    outputs.extend(_feed_outputs(site, authored))
     latest = sorted(
         (c for comments in site.comments.values() for c in comments),
         key=lambda c: (c.approved, c.id),
@@ -222,7 +248,11 @@ def plan_outputs(site: Site) -> list[Output]:
             {"feed": comments_feed(site), "comments": tuple(latest)},
         )
     )
-    outputs.append(Output("/feeds.opml", "opml", {}))
+    offered: dict[str, Feed] = {}  # every feed planned, for feeds.opml
+    for output in outputs:
+        if "feed" in output.context:
+            offered.setdefault(output.context["feed"].url, output.context["feed"])
+    outputs.append(Output("/feeds.opml", "opml", {"feeds": tuple(offered.values())}))
     manifest = {"posts": site.posts, "open": tuple(comments_open(site, p) for p in site.posts)}
     outputs.append(Output("/_dialogue/posts.json", "manifest", manifest))
     outputs.append(Output("/robots.txt", "robots", {}))

@@ -34,7 +34,6 @@ class Renderer:
     site: Site
     env: Environment
     strings: Strings
-    all_feeds: tuple[feeds.Feed, ...]
     site_feeds: tuple[feeds.Feed, ...]  # what a page offers unless its context says otherwise
     entries: feeds.Entries = field(default_factory=lambda: Memo(limit=500))  # they hold HTML
 
@@ -61,7 +60,7 @@ class Renderer:
         if output.renderer == "robots":
             return seo.robots(site)
         if output.renderer == "opml":
-            return seo.opml(site, self.all_feeds)
+            return seo.opml(site, context["feeds"])
         if output.renderer == "manifest":
             return seo.manifest(site)
         raise ValueError(f"no renderer named {output.renderer!r}")
@@ -84,17 +83,10 @@ def _streamed(pieces: Iterator[str]) -> bytes:
     return bytes(out)
 
 
-def make_renderer(
-    site: Site, theme: Theme, outputs: Sequence[Output], compiled: Path | None = None
-) -> Renderer:
+def make_renderer(site: Site, theme: Theme, compiled: Path | None = None) -> Renderer:
     strings = Strings(theme.i18n_dirs)
-    seen: dict[str, feeds.Feed] = {}
-    for output in outputs:
-        feed = output.context.get("feed")
-        if isinstance(feed, feeds.Feed) and output.renderer != "opml":
-            seen.setdefault(feed.url, feed)
     env = make_environment(site, theme, strings, compiled)
-    return Renderer(site, env, strings, tuple(seen.values()), site_feeds(site))
+    return Renderer(site, env, strings, site_feeds(site))
 
 
 def _template_problem(exc: Exception, output: Output, root: Path) -> Problem:

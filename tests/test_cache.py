@@ -311,7 +311,7 @@ CASES = [
     pytest.param(
         Case(
             sub(DREI, "Wir schreiben zu dritt.", "Wir schreiben zu viert."),
-            {DREI_PAGE: "zu viert."},
+            {DREI_PAGE: "zu viert.", "feed.xml": "zu viert.", "rss.xml": "zu viert."},
         ),
         id="post-body",
     ),
