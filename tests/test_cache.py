@@ -661,3 +661,13 @@ def test_incremental_jobs_2_equals_clean_build(
     assert_same_tree(corpus_copy / "public", reference)
     pages = [name for name, data in files_of(reference).items() if marker.encode() in data]
     assert any(name.endswith("/index.html") for name in pages), f"{marker!r} is nowhere"
+
+
+def test_library_versions_read_from_dist_info_match_importlib_metadata() -> None:
+    """The cache key reads library versions from folder names; they must be the real ones."""
+    from importlib import metadata
+
+    from generator.cache import _LIBRARIES, _versions
+
+    assert _versions(_LIBRARIES) == [f"{name}={metadata.version(name)}" for name in _LIBRARIES]
+    assert _versions(("no-such-project-here",)) == ["no-such-project-here=?"]
