@@ -26,7 +26,7 @@ from generator.plan import Output, site_feeds
 from generator.templating import make_environment, speaking
 from generator.themes import Theme
 from generator.urls import output_file
-from generator.workers import SharedSpans, can_fork, fork_map
+from generator.workers import SharedSpans, can_fork, fork_shares
 
 
 @dataclass
@@ -185,7 +185,7 @@ def render_all(
         for name in renderer.env.list_templates(extensions=["html"]):
             renderer.env.get_template(name)
         _SHARES = (_by_age(outputs), SharedSpans(count, jobs, batch=8))
-        results = fork_map(_render_share, range(jobs), jobs)
+        results = fork_shares(_render_share, jobs)
         written = [item for files, _ in results for item in files]
         problems = [p for _, found in results for p in found]
         # Which worker rendered what varies from run to run; the report must not.

@@ -436,22 +436,26 @@ def corpus_copy(corpus: Path, tmp_path: Path) -> Path:
 
 @pytest.fixture
 def fork_calls(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """Counts the generator's uses of its worker pool (one entry per fork_map call), so the
-    ``--jobs`` tests can tell that they ran the parallel paths at all."""
+    """Counts the generator's uses of worker processes (one entry per fork_map or fork_shares
+    call), so the ``--jobs`` tests can tell that they ran the parallel paths at all."""
     import generator.build
     import generator.render
     import generator.workers
 
     calls: list[int] = []
-    original = generator.workers.fork_map
 
-    def spy(function: Callable[..., object], items: object, jobs: int, *args: object) -> object:
-        calls.append(jobs)
-        return original(function, items, jobs, *args)
+    def spying(original: Callable[..., object]) -> Callable[..., object]:
+        def spy(*args: object) -> object:
+            calls.append(1)
+            return original(*args)
 
-    for name, module in list(sys.modules.items()):
-        if name.startswith("generator") and getattr(module, "fork_map", None) is original:
-            monkeypatch.setattr(module, "fork_map", spy)
+        return spy
+
+    for helper in ("fork_map", "fork_shares"):
+        original = getattr(generator.workers, helper)
+        for name, module in list(sys.modules.items()):
+            if name.startswith("generator") and getattr(module, helper, None) is original:
+                monkeypatch.setattr(module, helper, spying(original))
     return calls
 
 
