@@ -15,7 +15,6 @@ import json
 import os
 import sqlite3
 from collections.abc import Iterable
-from functools import lru_cache
 from pathlib import Path
 
 # HTML, first paragraph as plain text, headings as (level, text, anchor)
@@ -56,7 +55,6 @@ def _create(connection: sqlite3.Connection) -> None:
             connection.execute(f"PRAGMA user_version={SCHEMA}")
 
 
-@lru_cache(maxsize=4)  # a post page asks for its HTML, lead and headings apart; keys never change
 def load(database: str, key: str) -> Body:
     query = "SELECT html, lead, headings FROM bodies WHERE key = ?"
     row = _open(database).execute(query, (key,)).fetchone()

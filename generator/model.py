@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import NamedTuple
 
@@ -35,10 +35,13 @@ class Rendered:
     stored: tuple[str, str] | None = None  # (database, key) when the rest is on disk, not here
 
     def full(self) -> Rendered:
-        if self.stored is None:
-            return self
-        html, summary, headings = bodies.load(*self.stored)
-        return Rendered(html, summary, tuple(Heading(*h) for h in headings), self.words)
+        return self if self.stored is None else _load(self.stored, self.words)
+
+
+@lru_cache(maxsize=4)  # a post page asks for its HTML, lead and headings one by one
+def _load(stored: tuple[str, str], words: int) -> Rendered:
+    html, summary, headings = bodies.load(*stored)
+    return Rendered(html, summary, tuple(Heading(*h) for h in headings), words)
 
 
 @dataclass(frozen=True)
