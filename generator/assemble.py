@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import math
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -66,12 +67,17 @@ def _group(kind: str, posts: tuple[Post, ...], names_of: str) -> tuple[Taxon, ..
     """Tags or departments: slug -> posts, named by the first spelling met."""
     names: dict[str, str] = {}
     members: dict[str, list[Post]] = defaultdict(list)
+    slug_of: dict[str, str] = {}  # name -> slug: a few hundred names on 10,000 posts
     for post in posts:
-        values = post.tags if names_of == "tags" else (post.department,)
-        # Two spellings of one tag ('API', 'api') share a slug: list the post once.
-        for slug, name in {slugify(n): n for n in values if n}.items():
-            names.setdefault(slug, name)
-            members[slug].append(post)
+        for name in post.tags if names_of == "tags" else (post.department,):
+            if not name:
+                continue
+            slug = slug_of.get(name) or slug_of.setdefault(name, slugify(name))
+            listed = members[slug]
+            # Two spellings of one tag ('API', 'api') share a slug: list the post once.
+            if not listed or listed[-1] is not post:
+                listed.append(post)
+                names.setdefault(slug, name)
     return tuple(
         Taxon(kind, names[slug], slug, tuple(members[slug]))
         for slug in sorted(names, key=lambda s: names[s].casefold())
@@ -138,7 +144,10 @@ def assemble(
             diag.warning(config.root / "site.yaml", 1, message)
 
     now = options.now or dt.datetime.now(dt.UTC)
-    published: list[Post] = []
+    # Dates in different zones compare slowly (each comparison works out both UTC offsets):
+    # compare each post's instant as a number, worked out once.
+    now_instant = now.timestamp()
+    published: list[tuple[float, str, Post]] = []
     scheduled: list[Post] = []
     for post in posts:
         if post.draft and not options.drafts:
@@ -149,17 +158,17 @@ def assemble(
             url=permalink(config, post.date, post.slug),
             department=post.department or (first.department if first else ""),
         )
-        if post.date > now and not options.future:
+        instant = post.date.timestamp()
+        if instant > now_instant and not options.future:
             scheduled.append(post)
         else:
-            published.append(post)
-    published.sort(key=lambda p: (p.date.timestamp(), p.slug), reverse=True)  # fast compare
-    ordered = tuple(published)
+            published.append((instant, post.slug, post))
+    published.sort(key=lambda item: item[:2], reverse=True)
+    ordered = tuple(post for _, _, post in published)
     settings = config.comments
-    taking = [p for p in ordered if settings.enabled and p.comments_enabled]
-    if settings.close_after_days > 0:
-        closing = now - dt.timedelta(days=settings.close_after_days)
-        taking = [p for p in taking if p.date > closing]
+    days = settings.close_after_days
+    closing = (now - dt.timedelta(days=days)).timestamp() if days > 0 else -math.inf
+    taking = [p.slug for t, _, p in published if t > closing and p.comments_enabled]
     visible_pages = tuple(
         dataclasses.replace(page, url=f"/{page.slug}/")
         for page in sorted(pages, key=lambda p: p.slug)
@@ -181,6 +190,6 @@ def assemble(
         tags=_group("tags", ordered, "tags"),
         departments=_group("departments", ordered, "departments"),
         scheduled=tuple(sorted(scheduled, key=lambda p: p.date)),
-        commentable=frozenset(p.slug for p in taking),
+        commentable=frozenset(taking if settings.enabled else ()),
         build_time=now,
     )

@@ -2,11 +2,10 @@
 
 A body is what only the post's own page and the feeds that carry it show: its HTML, its first
 paragraph and its headings (the table of contents). A site of 100,000 posts must not hold them
-in memory, and one file per body costs more
-to create than the Markdown costs to render (measured: 0.7 ms a post on ext4). So the reading
-workers write bodies in one transaction per batch, and the outputs that show a body (its page,
-the feeds that carry it) read it back by key. Each process opens its own connection: SQLite
-connections must not cross a fork.
+in memory, and one file per body costs more to create than the Markdown costs to render
+(measured: 0.7 ms a post on ext4). So the reading workers write bodies in one transaction per
+batch, and the outputs that show a body read it back by key. Each process opens its own
+connection: SQLite connections must not cross a fork.
 """
 
 from __future__ import annotations
