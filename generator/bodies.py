@@ -90,10 +90,15 @@ def keys(database: str) -> set[str]:
 
 
 def delete(database: str, stale: Iterable[str]) -> None:
+    """Drop the bodies of these keys, then fold the write-ahead log into the file."""
     connection = _open(database)
     with connection:
         connection.execute("BEGIN")
         connection.executemany("DELETE FROM bodies WHERE key = ?", ((key,) for key in stale))
+    # After a cold build the log holds every body written by the reading workers (120 MB at
+    # 10,000 posts): folded now, in the build that wrote it, rather than by the next one to
+    # store a body (an edit), which would pay a tenth of a second for it.
+    connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
 
 def close(database: str) -> None:
