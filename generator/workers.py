@@ -39,6 +39,8 @@ def fork_shares(function: Callable[[int], Any], jobs: int) -> list:
     the others are forked. A forked process copies every memory page it touches, and CPython
     writes reference counts even where it only reads; this process's pages are its own
     already, so working here too saves one copy of everything the workers look at."""
+    if jobs <= 1:
+        return [function(0)]
     with multiprocessing.get_context("fork").Pool(jobs - 1, _ignore_interrupts) as pool:
         others = pool.map_async(function, range(1, jobs), chunksize=1)
         mine = function(0)
