@@ -54,6 +54,13 @@ def _create(connection: sqlite3.Connection) -> None:
             connection.execute(f"PRAGMA user_version={SCHEMA}")
 
 
+def create(database: str) -> None:
+    """Make the store ready before worker processes fork to fill it: two processes that both
+    create the file and switch it to WAL race, and SQLite then refuses one ("database is
+    locked") without waiting."""
+    _open(database)
+
+
 def load(database: str, key: str) -> Body:
     query = "SELECT html, lead, headings FROM bodies WHERE key = ?"
     row = _open(database).execute(query, (key,)).fetchone()

@@ -88,6 +88,7 @@ def _read_posts(
     try:
         if jobs > 1 and len(missing) >= PARALLEL_READ_THRESHOLD and can_fork():
             markdown.prepare()
+            cache.prepare()
             size = min(32, -(-len(missing) // (jobs * 4)))  # small chunks: a short tail
             chunks = [missing[i : i + size] for i in range(0, len(missing), size)]
             fresh = [result for done in fork_map(_read_chunk, chunks, jobs) for result in done]

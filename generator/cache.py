@@ -223,6 +223,11 @@ class PostCache:
         stored = Rendered("", "", (), full.words, stored=(self.database, key))
         return dataclasses.replace(post, rendered=stored, digest=key, meta_digest=meta)
 
+    def prepare(self) -> None:
+        """Before reading workers fork: the body store exists, so they do not race to make it."""
+        if self.persist:
+            bodies.create(self.database)
+
     def flush(self) -> None:
         if self.pending:
             bodies.store(self.database, self.pending)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import difflib
+import os
 import re
 import shutil
 import sqlite3
@@ -709,3 +710,25 @@ def test_outputs_showing_is_the_plan_filtered_by_bodies(
         # Both sets hold one of the newest 20 posts, so with full content the site's feeds too.
         feeds = {o.url for o in got if o.renderer in ("atom", "rss")}
         assert ({"/feed.xml", "/rss.xml"} <= feeds) == full_content
+
+
+def _store_one(database: str) -> int:
+    from generator import bodies
+
+    bodies.store(database, [(f"key-{os.getpid()}", ("<p>Text</p>", "Text", ()))])
+    return os.getpid()
+
+
+def test_reading_workers_store_bodies_at_once_into_a_new_store(tmp_path: Path) -> None:
+    """Two processes that both create the store and switch it to WAL race, and SQLite refuses
+    one ("database is locked") without waiting: the build creates it before they fork. Without
+    ``bodies.create`` this failed in more than half of the rounds."""
+    from generator import bodies
+    from generator.workers import fork_map
+
+    for round_ in range(20):
+        database = str(tmp_path / f"{round_}" / "bodies.sqlite")
+        bodies.create(database)
+        writers = fork_map(_store_one, [database, database], 2)
+        assert bodies.keys(database) == {f"key-{pid}" for pid in writers}
+        bodies.close(database)
