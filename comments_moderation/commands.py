@@ -13,7 +13,7 @@ from typing import Any
 
 from comments_moderation import output, publish, queue, stats
 from comments_moderation.output import safe
-from comments_moderation.permissions import IdentityError, Team, identify, team_from_site
+from comments_moderation.permissions import IdentityError, Team, identify, read_team
 from comments_moderation.queue import QueuedComment
 from generator.config import Config
 from generator.diagnostics import Diagnostics
@@ -36,16 +36,14 @@ class Context:
     _team: Team | None = None
 
     def team(self) -> Team:
-        """Posts and authors, read from content/ once, when a command needs them."""
+        """Authors and who wrote each post, read once, when a command needs them."""
         if self._team is None:
-            from generator.build import read_site
-
             diag = Diagnostics(self.root)
-            site = read_site(self.config, diag, drafts=True, future=True)
-            if site is None:
-                diag.report(sys.stderr)
+            team = read_team(self.config, diag)
+            diag.report(sys.stderr)
+            if team is None:
                 raise SiteUnreadable
-            self._team = team_from_site(site)
+            self._team = team
         return self._team
 
     def moderator(self, by: str | None) -> str:

@@ -1,21 +1,14 @@
-"""The build's list of posts, ``<output_dir>/_dialogue/posts.json``: the intake learns from it
-which posts exist and accept comments, without reading content/ (it may run on another host)."""
+"""The build's list of posts as the intake sees it: read again whenever the build replaced it
+(its format belongs to generator/posts_json.py)."""
 
 from __future__ import annotations
 
-import json
 import threading
-from dataclasses import dataclass
 from pathlib import Path
 
+from generator.posts_json import PostInfo, parse
 
-@dataclass(frozen=True)
-class PostInfo:
-    slug: str
-    url: str  # absolute
-    title: str = ""
-    comments_open: bool = False
-    authors: tuple[str, ...] = ()
+__all__ = ["Manifest", "PostInfo"]
 
 
 class Manifest:
@@ -42,17 +35,7 @@ class Manifest:
             if stamp == self._stamp:
                 return
             try:
-                data = json.loads(self.path.read_text(encoding="utf-8"))
-                posts = {}
-                for item in data["posts"]:
-                    info = PostInfo(
-                        slug=str(item["slug"]),
-                        url=str(item["url"]),
-                        title=str(item.get("title", "")),
-                        comments_open=item.get("comments_open") is True,
-                        authors=tuple(str(a) for a in item.get("authors", ())),
-                    )
-                    posts[info.slug] = info
+                posts = parse(self.path.read_text(encoding="utf-8"))
             except (OSError, ValueError, KeyError, TypeError) as exc:
                 # Half-written or foreign file: keep what we had; the next change retries.
                 self.problem = f"{self.path}: unreadable ({exc}): run dialogue build again"

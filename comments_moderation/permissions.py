@@ -12,7 +12,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator.model import Author, Site
+from generator import posts_json
+from generator.config import Config
+from generator.content.authors import read_author
+from generator.diagnostics import Diagnostics
+from generator.model import Author
 
 
 class IdentityError(Exception):
@@ -28,9 +32,6 @@ class Team:
     def may_moderate(self, who: str, post: str) -> bool:
         return who in self.moderators or who in self.post_authors.get(post, ())
 
-    def who_may(self, post: str) -> list[str]:
-        return sorted({*self.post_authors.get(post, ()), *self.moderators})
-
     def refusal(self, who: str, post: str) -> str:
         authors = ", ".join(self.post_authors.get(post, ())) or "none: the post is gone"
         moderators = ", ".join(self.moderators) or "none"
@@ -41,12 +42,30 @@ class Team:
         )
 
 
-def team_from_site(site: Site) -> Team:
-    posts = (*site.posts, *site.scheduled)
+def read_team(config: Config, diag: Diagnostics) -> Team | None:
+    """The authors (content/authors/) and who wrote each post (the build's posts.json): a few
+    small files, no post read or rendered. None when an author file has errors (in ``diag``)."""
+    authors: dict[str, Author] = {}
+    folder = config.content_path / "authors"
+    for path in sorted(folder.glob("*.yaml")) if folder.is_dir() else ():
+        author, problems = read_author(path, config.root, lambda bio: "")  # bios are not shown
+        diag.extend(problems)
+        if author is not None:
+            authors[author.id] = author
+    if diag.errors:
+        return None
+    listing = posts_json.path_of(config)
+    try:
+        posts = posts_json.parse(listing.read_text(encoding="utf-8"))
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        why = "missing" if isinstance(exc, FileNotFoundError) else f"unreadable ({exc})"
+        fix = "run dialogue build; until then only comments.moderators may moderate"
+        diag.warning(listing, 0, f"{why}: {fix}")
+        posts = {}
     return Team(
-        authors=site.authors,
-        post_authors={p.slug: p.author_ids for p in posts},
-        moderators=site.config.comments.moderators,
+        authors=authors,
+        post_authors={slug: info.authors for slug, info in posts.items()},
+        moderators=config.comments.moderators,
     )
 
 

@@ -8,12 +8,11 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from functools import cached_property, lru_cache
+from functools import cached_property
 from pathlib import Path
 from typing import NamedTuple
 
 from generator.config import Config
-from generator.incremental import bodies
 
 
 class Heading(NamedTuple):  # a tuple: posts have several, and a site may have 100,000 posts
@@ -22,26 +21,28 @@ class Heading(NamedTuple):  # a tuple: posts have several, and a site may have 1
     anchor: str
 
 
+class BodyNotLoaded(LookupError):
+    """An output showed a post's body without declaring it (``Output.bodies``): its key would
+    not change with the body, so it would go stale."""
+
+
 @dataclass(frozen=True)
 class Rendered:
-    """What the Markdown renderer derives from a body. Once stored (cache.py), the HTML, first
-    paragraph and headings wait on disk for the one page that shows them (bodies.py), and the
-    record keeps the reference and the word count: listings of 100,000 posts need no more."""
+    """What the Markdown renderer derives from a body. Once stored (incremental/), the HTML,
+    first paragraph and headings wait on disk for the outputs that show them, and the record
+    keeps the key and the word count: listings of 100,000 posts need no more. The renderer
+    loads the bodies an output declares (``Output.bodies``) from the store it is given."""
 
     html: str
     summary: str  # first paragraph as plain text
     headings: tuple[Heading, ...]
     words: int
-    stored: tuple[str, str] | None = None  # (database, key) when the rest is on disk, not here
+    stored: str | None = None  # the body store's key when the rest is on disk, not here
 
-    def full(self) -> Rendered:
-        return self if self.stored is None else _load(self.stored, self.words)
-
-
-@lru_cache(maxsize=4)  # a post page asks for its HTML, lead and headings one by one
-def _load(stored: tuple[str, str], words: int) -> Rendered:
-    html, summary, headings = bodies.load(*stored)
-    return Rendered(html, summary, tuple(Heading(*h) for h in headings), words)
+    def full(self, source: str) -> Rendered:
+        if self.stored is not None:
+            raise BodyNotLoaded(f"{source}: body not loaded for this output (Output.bodies)")
+        return self
 
 
 @dataclass(frozen=True)
@@ -91,7 +92,7 @@ class Post:
     toc: bool | None = None
     bundle_files: tuple[Path, ...] = ()  # images and other files beside index.md
     url: str = ""  # site path, '/2026/11/slug/'
-    digest: str = ""  # content key of the source (see cache.py)
+    digest: str = ""  # content key of the source (see incremental/posts.py)
     meta_digest: str = ""  # content key of all but the body HTML (what listings and links show)
     key_lines: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
 
@@ -104,16 +105,16 @@ class Post:
 
     @property
     def html(self) -> str:
-        return self.rendered.full().html
+        return self.rendered.full(self.file).html
 
     @property
     def lead(self) -> str:
         """The body's first paragraph as plain text."""
-        return self.rendered.full().summary
+        return self.rendered.full(self.file).summary
 
     @property
     def headings(self) -> tuple[Heading, ...]:
-        return self.rendered.full().headings
+        return self.rendered.full(self.file).headings
 
     @property
     def show_toc(self) -> bool:
@@ -145,7 +146,7 @@ class Page:
 
     @property
     def html(self) -> str:
-        return self.rendered.full().html
+        return self.rendered.html
 
 
 @dataclass(frozen=True)

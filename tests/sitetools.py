@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from generator.config import Config
+    from generator.model import Site
 
 TESTS = Path(__file__).resolve().parent
 REPO = TESTS.parent
@@ -51,3 +57,21 @@ def post(
     lines = ["---", f"title: {title}", f"date: {date}", f"authors: {authors}"]
     lines += [f"{key}: {value}" for key, value in extra.items()]
     return "\n".join([*lines, "---", "", body])
+
+
+def assembled(config: Config, now: dt.datetime | None = None) -> Site:
+    """The site as a build reads and assembles it (stages read and assemble), writing nothing."""
+    from generator.assemble import BuildOptions, assemble
+    from generator.diagnostics import Diagnostics
+    from generator.incremental import Cache
+    from generator.read import read_content
+    from generator.themes import load_theme
+
+    diag = Diagnostics(config.root)
+    theme = load_theme(config.root, config.theme, diag)
+    assert theme is not None, diag.problems
+    cache = Cache(config, theme, use_old=False, persist=False)
+    records = read_content(config, diag, cache, jobs=1)
+    site = assemble(config, *records, BuildOptions(now=now), diag, cache.texts.comment_html)
+    assert not diag.errors, diag.problems
+    return site

@@ -212,7 +212,7 @@ def test_a_large_sitemap_becomes_an_index(
 ) -> None:
     """sitemaps.org allows 50,000 URLs a file: past that, /sitemap.xml lists numbered parts.
     The limit is lowered here so the fixture site needs several parts."""
-    from generator import plan
+    from generator.plan import outputs as plan
 
     monkeypatch.setattr(plan, "SITEMAP_LIMIT", 10)
     root = site_copy("basic")

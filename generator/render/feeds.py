@@ -13,8 +13,9 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 from urllib.parse import urljoin, urlsplit
 
-from generator.model import Comment, Post, Site
-from generator.plan import Feed
+from generator.config import Config
+from generator.model import Author, Comment, Post
+from generator.plan.records import Feed, Shared
 from generator.render.memo import Memo
 
 if TYPE_CHECKING:  # feedgen and lxml load on first use: most rebuilds render no feed
@@ -33,15 +34,14 @@ def absolutize(html: str, base: str) -> str:
     return _RELATIVE.sub(lambda m: f'="{urljoin(base, m.group(1))}"', html)
 
 
-def tag_uri(site: Site, when: dt.datetime, name: str) -> str:
-    host = urlsplit(site.config.base_url).hostname or "localhost"
+def tag_uri(config: Config, when: dt.datetime, name: str) -> str:
+    host = urlsplit(config.base_url).hostname or "localhost"
     return f"tag:{host},{when.date().isoformat()}:{name}"
 
 
-def _generator(site: Site, feed: Feed, updated: dt.datetime, page_url: str) -> FeedGenerator:
+def _generator(config: Config, feed: Feed, updated: dt.datetime, page_url: str) -> FeedGenerator:
     from feedgen.feed import FeedGenerator
 
-    config = site.config
     generator = FeedGenerator()
     if feed.kind == "rss":
         generator.load_extension("dc")
@@ -62,19 +62,19 @@ def _generator(site: Site, feed: Feed, updated: dt.datetime, page_url: str) -> F
 Entries = Memo[tuple[str, bool], "FeedEntry"]
 
 
-def _entry(site: Site, post: Post, rss: bool) -> FeedEntry:
+def _entry(shared: Shared, post: Post, rss: bool) -> FeedEntry:
     from feedgen.entry import FeedEntry
     from feedgen.ext.dc import DcEntryExtension
 
-    config = site.config
+    config = shared.config
     link = config.absolute(post.url)
     entry = FeedEntry()
-    entry.id(tag_uri(site, post.date, f"post/{post.slug}"))
+    entry.id(tag_uri(config, post.date, f"post/{post.slug}"))
     entry.title(post.title)
     entry.link(href=link, rel="alternate")
     entry.published(post.date)
     entry.updated(post.last_modified)
-    authors = [site.authors[a] for a in post.author_ids]
+    authors: list[Author] = [shared.authors[a] for a in post.author_ids]
     entry.author([{"name": a.name, "uri": config.absolute(f"/authors/{a.id}/")} for a in authors])
     if rss:  # RSS has no author element without an email address: Dublin Core has one
         entry.register_extension("dc", DcEntryExtension, atom=True, rss=True)
@@ -94,28 +94,29 @@ def _newest(posts: Sequence[Post]) -> dt.datetime:
 
 
 def posts_feed(
-    site: Site, feed: Feed, posts: Sequence[Post], page_url: str, entries: Entries
+    shared: Shared, feed: Feed, posts: Sequence[Post], page_url: str, entries: Entries
 ) -> bytes:
-    generator = _generator(site, feed, _newest(posts), page_url)
+    generator = _generator(shared.config, feed, _newest(posts), page_url)
     rss = feed.kind == "rss"
     for post in posts:
-        entry = entries.get((post.url, rss), lambda: _entry(site, post, rss))  # noqa: B023
+        entry = entries.get((post.url, rss), lambda: _entry(shared, post, rss))  # noqa: B023
         generator.add_entry(entry, order="append")
     if feed.kind == "rss":
         return bytes(generator.rss_str(pretty=True))
     return bytes(generator.atom_str(pretty=True))
 
 
-def comments_feed(site: Site, feed: Feed, comments: Sequence[Comment], title_of: str) -> bytes:
-    """The latest approved comments; ``title_of`` is the entry title pattern ({name}, {post})."""
-    posts = {p.slug: p for p in site.posts}
-    updated = max((c.approved for c in comments), default=EPOCH)
-    generator = _generator(site, feed, updated, "/")
-    for comment in comments:
-        post = posts[comment.post]
-        link = site.config.absolute(post.url) + f"#comment-{comment.id}"
+def comments_feed(
+    config: Config, feed: Feed, comments: Sequence[tuple[Comment, Post]], title_of: str
+) -> bytes:
+    """The latest approved comments, each with its post; ``title_of`` is the entry title
+    pattern ({name}, {post})."""
+    updated = max((c.approved for c, _ in comments), default=EPOCH)
+    generator = _generator(config, feed, updated, "/")
+    for comment, post in comments:
+        link = config.absolute(post.url) + f"#comment-{comment.id}"
         entry: FeedEntry = generator.add_entry(order="append")
-        entry.id(tag_uri(site, comment.created, f"comment/{comment.id}"))
+        entry.id(tag_uri(config, comment.created, f"comment/{comment.id}"))
         entry.title(title_of.format(name=comment.name, post=post.title))
         entry.link(href=link, rel="alternate")
         entry.published(comment.created)

@@ -1,30 +1,22 @@
-"""The machine-readable files: sitemap.xml, robots.txt, feeds.opml and the intake manifest."""
+"""sitemap.xml (an index of sitemaps past 50,000 pages) and robots.txt, which points to it."""
 
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Iterable, Iterator, Sequence
 from html import escape
-from xml.etree import ElementTree as ET
 
-from generator.model import Site
-from generator.plan import Feed, comments_open
+from generator.config import Config
 
 SITEMAPS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 
 
-def _xml(root: ET.Element) -> bytes:
-    ET.indent(root)
-    return ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
-
-
 def _locations(
-    site: Site, tag: str, entries: Sequence[tuple[str, dt.datetime | None]]
+    config: Config, tag: str, entries: Sequence[tuple[str, dt.datetime | None]]
 ) -> Iterator[str]:
     # Written as text, not built as a tree: a large site lists 50,000 pages in one file.
     for url, modified in entries:
-        yield f"  <{tag}>\n    <loc>{escape(site.config.absolute(url), quote=False)}</loc>\n"
+        yield f"  <{tag}>\n    <loc>{escape(config.absolute(url), quote=False)}</loc>\n"
         if modified is not None:
             yield f"    <lastmod>{modified.isoformat(timespec='seconds')}</lastmod>\n"
         yield f"  </{tag}>\n"
@@ -35,54 +27,14 @@ def _sitemap_file(root: str, lines: Iterable[str]) -> bytes:
     return (head + "".join(lines) + f"</{root}>\n").encode()
 
 
-def sitemap(site: Site, entries: Sequence[tuple[str, dt.datetime | None]]) -> bytes:
-    return _sitemap_file("urlset", _locations(site, "url", entries))
+def sitemap(config: Config, entries: Sequence[tuple[str, dt.datetime | None]]) -> bytes:
+    return _sitemap_file("urlset", _locations(config, "url", entries))
 
 
-def sitemap_index(site: Site, parts: Sequence[tuple[str, dt.datetime | None]]) -> bytes:
-    return _sitemap_file("sitemapindex", _locations(site, "sitemap", parts))
+def sitemap_index(config: Config, parts: Sequence[tuple[str, dt.datetime | None]]) -> bytes:
+    return _sitemap_file("sitemapindex", _locations(config, "sitemap", parts))
 
 
-def robots(site: Site) -> bytes:
-    sitemap_url = site.config.absolute("/sitemap.xml")
+def robots(config: Config) -> bytes:
+    sitemap_url = config.absolute("/sitemap.xml")
     return f"User-agent: *\nAllow: /\nDisallow: /_dialogue/\n\nSitemap: {sitemap_url}\n".encode()
-
-
-def opml(site: Site, feeds: Sequence[Feed]) -> bytes:
-    """Every feed the site offers, so a reader subscribes to all of them in one step."""
-    root = ET.Element("opml", version="2.0")
-    head = ET.SubElement(root, "head")
-    ET.SubElement(head, "title").text = site.config.title
-    body = ET.SubElement(root, "body")
-    for feed in feeds:
-        ET.SubElement(
-            body,
-            "outline",
-            type="rss",
-            text=feed.title,
-            title=feed.title,
-            xmlUrl=site.config.absolute(feed.url),
-        )
-    return _xml(root)
-
-
-def manifest(site: Site) -> bytes:
-    """What the comment intake needs to know about posts, without reading content/."""
-    # One line per post, made one at a time: a site of 100,000 posts would otherwise hold them
-    # all as dictionaries and then the encoder's pieces.
-    lines = (
-        json.dumps(
-            {
-                "slug": post.slug,
-                "url": site.config.absolute(post.url),
-                "path": post.url,
-                "title": post.title,
-                "comments_open": comments_open(site, post),
-                "authors": list(post.author_ids),
-            },
-            ensure_ascii=False,
-            separators=(",", ":"),
-        )
-        for post in site.posts
-    )
-    return ('{"posts":[\n' + ",\n".join(lines) + "\n]}\n").encode()

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterator, MutableMapping
+from collections.abc import Iterator, Mapping, MutableMapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from pathlib import Path
@@ -25,7 +25,8 @@ from jinja2.runtime import Context
 from markupsafe import Markup
 
 from generator.i18n import Strings, format_day
-from generator.model import Author, Post, Site
+from generator.model import Author, Post
+from generator.plan.records import Shared
 from generator.render.memo import Memo
 from generator.themes import Theme
 from generator.urls import slugify
@@ -50,7 +51,7 @@ def speaking(lang: str) -> Iterator[None]:
 
 
 def _lang(context: Context) -> str:
-    return str(context.get("lang") or _page_lang.get() or context["site"].config.language)
+    return str(context.get("lang") or _page_lang.get() or context["config"].language)
 
 
 class _Environment(Environment):
@@ -64,11 +65,18 @@ class _Environment(Environment):
 
 
 def make_environment(
-    site: Site, theme: Theme, strings: Strings, compiled: Path | None = None
+    shared: Shared,
+    theme: Theme,
+    strings: Strings,
+    comment_counts: Mapping[str, int],
+    compiled: Path | None = None,
 ) -> Environment:
-    """``compiled``: a folder where Jinja keeps templates compiled (keyed by their source), so a
-    rebuild does not compile the theme again."""
-    config = site.config
+    """Templates see ``shared`` as ``site`` and nothing else of the site beside their context
+    (so an output's key covers all it shows). ``comment_counts``: post slug -> approved
+    comments, which a post's key includes. ``compiled``: a folder where Jinja keeps templates
+    compiled (keyed by their source), so a rebuild does not compile the theme again."""
+    config = shared.config
+    authors = shared.authors
     if compiled:
         compiled.mkdir(parents=True, exist_ok=True)
     env = _Environment(
@@ -108,13 +116,13 @@ def make_environment(
         return Markup(text)
 
     def authors_of(post: Post) -> list[Any]:
-        return [site.authors[a] for a in post.author_ids]
+        return [authors[a] for a in post.author_ids]
 
     def author_names(post: Post) -> str:
         """'Anna Schmidt, Ben Okafor': plain names, as the archive lists them."""
-        return ", ".join(site.authors[a].name for a in post.author_ids)
+        return ", ".join(authors[a].name for a in post.author_ids)
 
-    taxon_urls = {(t.kind, t.slug): url(t.url) for t in (*site.tags, *site.departments)}
+    taxon_urls = {(kind, slug): url(f"/{kind}/{slug}/") for kind, slug, _ in shared.taxa}
 
     def tag_url(name: str) -> str:
         """The tag page of a tag name, or '' when no published post has that tag."""
@@ -123,7 +131,7 @@ def make_environment(
     def department_url(name: str) -> str:
         return taxon_urls.get(("departments", slugify(name)), "")
 
-    writers = sorted(site.authors.values(), key=lambda a: a.name.lower())  # as Jinja sorts
+    writers = sorted(authors.values(), key=lambda a: a.name.lower())  # as Jinja sorts
     people: dict[str, list[Author]] = {}
     for author in writers:
         people.setdefault(author.department.lower(), []).append(author)
@@ -133,7 +141,7 @@ def make_environment(
         return people.get(name.lower(), [])
 
     def comment_count(post: Post) -> int:
-        return len(site.comments.get(post.slug, ()))
+        return comment_counts.get(post.slug, 0)
 
     def nav_state(page_url: str) -> tuple[str, str]:
         """(current, section): the page's URL if it is a top-level page (the only kind menus
@@ -177,7 +185,7 @@ def make_environment(
         url=url, absolute=config.absolute, date=date, month=month, isodate=isodate, json=to_json
     )
     env.globals.update(
-        site=site,
+        site=shared,
         config=config,
         t=translate,
         authors_of=authors_of,
@@ -190,8 +198,8 @@ def make_environment(
         tag_url=tag_url,
         department_url=department_url,
         writers=writers,
-        main_menu=[p for p in site.pages if p.menu == "main"],
-        footer_menu=[p for p in site.pages if p.menu == "footer"],
-        build_year=site.build_time.year,
+        main_menu=[p for p in shared.pages if p.menu == "main"],
+        footer_menu=[p for p in shared.pages if p.menu == "footer"],
+        build_year=shared.year,
     )
     return env

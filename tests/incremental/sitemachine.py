@@ -22,6 +22,7 @@ from pathlib import Path
 
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, precondition, rule
+from sitebuilds import files_of
 
 REPO = Path(__file__).resolve().parents[2]
 THEME = REPO / "themes" / "default"
@@ -226,12 +227,6 @@ class SiteFiles:
         else:
             for path in (self.root / "content" / "comments").glob(f"*/{number}.yaml"):
                 path.unlink()
-
-
-def files_of(folder: Path) -> dict[str, bytes]:
-    return {
-        p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()
-    }
 
 
 def difference(actual: dict[str, bytes], expected: dict[str, bytes]) -> str:

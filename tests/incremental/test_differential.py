@@ -4,18 +4,16 @@ here; benchmarks/differential.py runs thousands of steps."""
 
 from __future__ import annotations
 
-import pytest
 from hypothesis import HealthCheck, Phase, settings
 from hypothesis.stateful import run_state_machine_as_test
 from sitemachine import IncrementalEqualsClean
 
 
-@pytest.mark.xfail(reason="comments/feed.xml keeps a post's old title and URL (issue 16)")
 def test_incremental_build_equals_clean_build_after_random_edits() -> None:
     run_state_machine_as_test(
         IncrementalEqualsClean,
         settings=settings(
-            max_examples=12,
+            max_examples=8,
             stateful_step_count=8,
             derandomize=True,  # the same sequences on every run: CI is repeatable
             database=None,

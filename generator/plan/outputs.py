@@ -9,59 +9,14 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Collection, Iterator, Sequence
-from dataclasses import dataclass, field
 from typing import Any
 
 from generator.model import Author, Comment, Post, Site, Taxon, Thread
+from generator.plan.records import Feed, Output, Pagination, SideColumn, comments_open
+from generator.posts_json import POSTS_JSON
 from generator.urls import paginated
 
 MAX_THREAD_DEPTH = 4  # deeper answers are shown at this depth, so threads stay readable
-
-
-@dataclass(frozen=True)
-class Feed:
-    """A feed offered on a page: shown as <link rel=alternate> and listed in feeds.opml."""
-
-    title: str
-    url: str
-    kind: str = "atom"  # 'atom' or 'rss'
-
-    @property
-    def mime(self) -> str:
-        return "application/rss+xml" if self.kind == "rss" else "application/atom+xml"
-
-
-@dataclass(frozen=True)
-class Pagination:
-    page: int
-    pages: int
-    base: str
-    total: int
-
-    @property
-    def prev_url(self) -> str | None:
-        return paginated(self.base, self.page - 1) if self.page > 1 else None
-
-    @property
-    def next_url(self) -> str | None:
-        return paginated(self.base, self.page + 1) if self.page < self.pages else None
-
-
-@dataclass(frozen=True)
-class SideColumn:
-    """What the listing pages' side column shows of the whole site: each department's name,
-    URL and post count. In their context (not read from ``site``), so only these pages depend
-    on the counts, and adding a post does not re-render every post page."""
-
-    departments: tuple[tuple[str, str, int], ...]
-
-
-@dataclass(frozen=True)
-class Output:
-    url: str
-    renderer: str  # a template name ('post.html') or a producer ('atom', 'rss', 'sitemap', ...)
-    context: dict[str, Any] = field(default_factory=dict)
-    bodies: tuple[Post, ...] = ()  # the posts whose body HTML it shows (see cache.py)
 
 
 def thread(comments: Sequence[Comment]) -> tuple[Thread, ...]:
@@ -84,10 +39,6 @@ def thread(comments: Sequence[Comment]) -> tuple[Thread, ...]:
     return build(None, 1)
 
 
-def comments_open(site: Site, post: Post) -> bool:
-    return post.slug in site.commentable  # decided once per build, in assemble
-
-
 def _pages_of(
     site: Site, side: SideColumn, posts: Sequence[Post], base: str, **context: Any
 ) -> Iterator[Output]:
@@ -107,7 +58,7 @@ def _pages_of(
 
 def site_feeds(site: Site) -> tuple[Feed, ...]:
     title = site.config.title
-    return (Feed(title, "/feed.xml"), Feed(title, "/rss.xml", "rss"))
+    return (Feed(title, "/feed.xml"), Feed(title, "/rss.xml", "rss"))  # as Shared.feeds
 
 
 def author_feed(site: Site, author: Author) -> Feed:
@@ -206,6 +157,20 @@ def outputs_showing(site: Site, urls: Collection[str]) -> list[Output]:
     return [*_post_outputs(site, only=urls), *showing]
 
 
+def _comments_feed_output(site: Site, limit: int) -> Output:
+    """The newest approved comments, each with the post it is on (the entry shows its title)."""
+    latest = sorted(
+        (c for comments in site.comments.values() for c in comments),
+        key=lambda c: (c.approved, c.id),
+        reverse=True,
+    )[:limit]
+    posts = {post.slug: post for post in site.posts}
+    entries = tuple((comment, posts[comment.post]) for comment in latest)
+    return Output(
+        "/comments/feed.xml", "comments_atom", {"feed": comments_feed(site), "comments": entries}
+    )
+
+
 def _archive(site: Site) -> Output:
     years: dict[int, dict[int, list[Post]]] = defaultdict(lambda: defaultdict(list))
     for post in site.posts:
@@ -215,7 +180,7 @@ def _archive(site: Site) -> Output:
         (year, tuple((dt.date(year, month, 1), tuple(posts)) for month, posts in months.items()))
         for year, months in years.items()
     )
-    return Output("/archive/", "archive.html", {"years": grouped})
+    return Output("/archive/", "archive.html", {"years": grouped, "count": len(site.posts)})
 
 
 def plan_outputs(site: Site) -> list[Output]:
@@ -236,25 +201,14 @@ def plan_outputs(site: Site) -> list[Output]:
     outputs.append(_archive(site))
     outputs.append(Output("/404.html", "404.html", {"newest": site.posts[:3]}))
     outputs.extend(_feed_outputs(site, authored))
-    latest = sorted(
-        (c for comments in site.comments.values() for c in comments),
-        key=lambda c: (c.approved, c.id),
-        reverse=True,
-    )[:limit]
-    outputs.append(
-        Output(
-            "/comments/feed.xml",
-            "comments_atom",
-            {"feed": comments_feed(site), "comments": tuple(latest)},
-        )
-    )
+    outputs.append(_comments_feed_output(site, limit))
     offered: dict[str, Feed] = {}  # every feed planned, for feeds.opml
     for output in outputs:
         if "feed" in output.context:
             offered.setdefault(output.context["feed"].url, output.context["feed"])
     outputs.append(Output("/feeds.opml", "opml", {"feeds": tuple(offered.values())}))
-    manifest = {"posts": site.posts, "open": tuple(comments_open(site, p) for p in site.posts)}
-    outputs.append(Output("/_dialogue/posts.json", "manifest", manifest))
+    listed = {"posts": site.posts, "open": tuple(comments_open(site, p) for p in site.posts)}
+    outputs.append(Output(f"/{POSTS_JSON}", "posts_json", listed))
     outputs.append(Output("/robots.txt", "robots", {}))
     outputs.extend(_sitemaps(_sitemap_entries(site, outputs)))
     return outputs

@@ -1,0 +1,142 @@
+"""Stage 4, render: the planned Outputs to files in the staging folder, in parallel.
+
+Workers are forked after the site is assembled, so they share it without pickling; each
+renders a slice of the outputs (renderer.py) and writes its files itself.
+"""
+
+from __future__ import annotations
+
+import gc
+import hashlib
+import math
+import os
+import traceback
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+from jinja2 import TemplateError, TemplateSyntaxError
+
+from generator.diagnostics import Problem
+from generator.model import BodyNotLoaded, Post
+from generator.plan.records import Output
+from generator.render.renderer import BodyProblem, Renderer
+from generator.urls import output_file
+from generator.workers import SharedSpans, can_fork, fork_shares
+
+
+def _template_problem(exc: Exception, output: Output, root: Path) -> Problem:
+    """Point at the template line where rendering failed, as Jinja rewrites tracebacks."""
+    if isinstance(exc, TemplateSyntaxError) and exc.filename:
+        return Problem(_rel(exc.filename, root), exc.lineno or 1, f"template error: {exc.message}")
+    for frame in reversed(traceback.extract_tb(exc.__traceback__)):
+        if frame.filename.endswith((".html", ".xml", ".txt")):
+            message = f"template error while rendering {output.url}: {exc}"
+            return Problem(_rel(frame.filename, root), frame.lineno or 1, message)
+    return Problem(output.renderer, 1, f"error while rendering {output.url}: {exc!r}")
+
+
+def _rel(filename: str, root: Path) -> str:
+    try:
+        return Path(filename).resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return filename
+
+
+# A forked worker finds the renderer here instead of receiving it pickled.
+_WORKER: tuple[Renderer, Sequence[Output], Path, Path] | None = None
+_SHARES: tuple[list[int], SharedSpans] | None = None  # the render order and its spans
+
+RenderResult = tuple[list[tuple[str, str]], list[Problem]]
+
+
+def _by_age(outputs: Sequence[Output]) -> list[int]:
+    """Output indexes in the order workers take them: neighbours show the same posts.
+
+    A post's card and feed entry are rendered once per worker and reused, so the listing pages
+    and feeds that show a post are best rendered by one worker. Pages that show no post in
+    particular come first (the archive and sitemap are the slowest single outputs: last, they
+    would leave one worker busy and the other idle), then newest to oldest.
+    """
+
+    def newest_shown(index: int) -> float:
+        context = outputs[index].context
+        shown = context.get("posts") or (context.get("post"),)
+        return -shown[0].date.timestamp() if isinstance(shown[0], Post) else -math.inf
+
+    return sorted(range(len(outputs)), key=newest_shown)
+
+
+def _render_slice(indexes: Iterable[int]) -> RenderResult:
+    assert _WORKER is not None
+    renderer, outputs, staging, root = _WORKER
+    base = str(staging)
+    written: list[tuple[str, str]] = []
+    problems: list[Problem] = []
+    for index in indexes:
+        output = outputs[index]
+        try:
+            data = renderer.render(output)
+        except BodyProblem as exc:
+            problems.append(exc.problem)
+            continue
+        except (
+            TemplateError,
+            BodyNotLoaded,
+            KeyError,
+            AttributeError,
+            TypeError,
+            ValueError,
+        ) as exc:
+            problems.append(_template_problem(exc, output, root))
+            continue
+        name = output_file(output.url)
+        folder, _, _ = name.rpartition("/")
+        os.makedirs(f"{base}/{folder}", exist_ok=True)  # strings: one call per file, no Paths
+        with open(f"{base}/{name}", "wb") as handle:
+            handle.write(data)
+        written.append((name, hashlib.blake2b(data, digest_size=16).hexdigest()))
+    return written, problems
+
+
+def _render_share(worker: int) -> RenderResult:
+    """Worker ``worker``'s part: batches from its own span of the order, then from others'."""
+    assert _SHARES is not None
+    order, spans = _SHARES
+    written: list[tuple[str, str]] = []
+    problems: list[Problem] = []
+    while batch := spans.take(worker):
+        files, found = _render_slice(order[i] for i in batch)
+        written += files
+        problems += found
+    return written, problems
+
+
+def render_all(
+    renderer: Renderer, outputs: Sequence[Output], staging: Path, jobs: int
+) -> RenderResult:
+    """Render ``outputs`` into ``staging``; returns (file, hash) pairs and the problems."""
+    global _WORKER, _SHARES
+    _WORKER = (renderer, outputs, staging, renderer.shared.config.root)
+    # Jinja leaves reference cycles behind, so the cycle collector must run here; frozen, the
+    # site's records are neither rescanned nor copied into forked workers by its bookkeeping.
+    was_enabled = gc.isenabled()
+    gc.freeze()
+    gc.enable()
+    try:
+        count = len(outputs)
+        if jobs <= 1 or count < 200 or not can_fork():
+            return _render_slice(_by_age(outputs))
+        # Compiled once here rather than once in every worker.
+        for name in renderer.env.list_templates(extensions=["html"]):
+            renderer.env.get_template(name)
+        _SHARES = (_by_age(outputs), SharedSpans(count, jobs, batch=8))
+        results = fork_shares(_render_share, jobs)
+        written = [item for files, _ in results for item in files]
+        problems = [p for _, found in results for p in found]
+        # Which worker rendered what varies from run to run; the report must not.
+        return written, sorted(problems, key=lambda p: (p.path, p.line, p.message))
+    finally:
+        _WORKER = _SHARES = None
+        if not was_enabled:
+            gc.disable()
+        gc.unfreeze()

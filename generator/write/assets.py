@@ -1,0 +1,42 @@
+"""Files copied as they are: the theme's static files, the files beside posts and pages
+(bundles), and author avatars."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterable
+from pathlib import Path
+
+from generator.model import Page, Post, Site
+from generator.themes import Theme
+
+
+def assets(site: Site, theme: Theme) -> list[tuple[Path, str]]:
+    """(source file, output path) for every file copied as it is."""
+    files: list[tuple[Path, str]] = []
+    for folder in theme.static_dirs:
+        files.extend(
+            (path, "static/" + path.relative_to(folder).as_posix())
+            for path in sorted(folder.rglob("*"))
+            if path.is_file()
+        )
+    items: list[Post | Page] = [*site.posts, *site.pages]
+    for item in items:
+        for path in item.bundle_files:
+            relative = path.relative_to(item.source.parent).as_posix()
+            files.append((path, item.url.lstrip("/") + relative))
+    for author in site.authors.values():
+        if author.avatar_source and author.avatar:
+            files.append((author.avatar_source, author.avatar.lstrip("/")))
+    return files
+
+
+def copy_assets(files: Iterable[tuple[Path, str]], staging: Path) -> int:
+    """Copy into ``staging`` (new files: never through a link into the output)."""
+    count = 0
+    for source, name in files:
+        target = staging / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source, target)
+        count += 1
+    return count
