@@ -16,10 +16,10 @@ from pathlib import Path
 from typing import Any
 
 from comments_moderation import db
-from comments_moderation.commands import HANDLERS as READ_HANDLERS
-from comments_moderation.commands import Context, Usage
 from comments_moderation.decisions import HANDLERS as DECISION_HANDLERS
 from comments_moderation.queue import STATUSES
+from comments_moderation.reading import HANDLERS as READ_HANDLERS
+from comments_moderation.reading import Context, Usage
 from generator.config import load_config
 from generator.diagnostics import Diagnostics
 

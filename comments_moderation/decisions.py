@@ -14,9 +14,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 from comments_moderation import publish, queue, spam
-from comments_moderation.commands import Context, SiteUnreadable, Usage, find_comment
-from comments_moderation.output import safe
 from comments_moderation.queue import QueuedComment
+from comments_moderation.reading import Context, SiteUnreadable, Usage, find_comment
+from comments_moderation.terminal import safe
 from comments_moderation.validate import Invalid, clean_body, message
 
 ACTIONS = {

@@ -23,7 +23,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 from comments_moderation import db, queue, spam
 from comments_moderation.manifest import Manifest, PostInfo
-from comments_moderation.pages import MESSAGES, message_page
+from comments_moderation.replies import MESSAGES, message_page
 from comments_moderation.validate import validate
 from generator.config import Config, load_config
 from generator.content.comments import comment_path

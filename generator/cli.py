@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import gc
 import os
 import sys
@@ -12,19 +11,11 @@ from pathlib import Path
 
 from generator import __version__
 from generator.assemble import BuildOptions
+from generator.clock import pinned_now
 
 
 def _site_root() -> Path:
     return Path.cwd()
-
-
-def _now() -> dt.datetime | None:
-    """The build's clock: DIALOGUE_NOW (an ISO datetime) pins it, so test builds are repeatable."""
-    value = os.environ.get("DIALOGUE_NOW")
-    if not value:
-        return None
-    now = dt.datetime.fromisoformat(value)
-    return now if now.tzinfo else now.replace(tzinfo=dt.UTC)
 
 
 def _positive(text: str) -> int:
@@ -34,16 +25,12 @@ def _positive(text: str) -> int:
     return number
 
 
-def build_options(args: argparse.Namespace) -> BuildOptions:
-    return BuildOptions(drafts=args.drafts, future=args.future, now=_now())
-
-
 def cmd_build(args: argparse.Namespace) -> int:
     from generator.build import build
 
     report = build(
         _site_root(),
-        build_options(args),
+        BuildOptions(drafts=args.drafts, future=args.future, now=pinned_now()),
         base_url=args.base_url,
         output_dir=args.out,
         jobs=args.jobs,
@@ -84,7 +71,9 @@ def cmd_build(args: argparse.Namespace) -> int:
 def cmd_check(args: argparse.Namespace) -> int:
     from generator.build import build
 
-    report = build(_site_root(), BuildOptions(drafts=True, future=True, now=_now()), write=False)
+    report = build(
+        _site_root(), BuildOptions(drafts=True, future=True, now=pinned_now()), write=False
+    )
     report.diag.report()
     failed = report.diag.has_errors(strict=args.strict) or report.site is None
     if failed:
@@ -165,15 +154,10 @@ def _parser(with_comments: bool = True) -> argparse.ArgumentParser:
     if not with_comments:
         commands.add_parser("comments", help="moderate readers' comments (see its --help)")
         return parser
-    try:
-        from comments_moderation import cli as comments_cli
-    except ImportError:  # pragma: no cover - the package ships with the generator
-        comments_cli = None  # type: ignore[assignment]
-    if comments_cli is not None and hasattr(comments_cli, "add_arguments"):
-        comments_cli.add_arguments(commands)
-        for name, action in commands.choices.items():
-            if name == "comments" and action.get_default("handler") is None:
-                action.set_defaults(handler=cmd_comments)
+    from comments_moderation import cli as comments_cli
+
+    comments_cli.add_arguments(commands)
+    commands.choices["comments"].set_defaults(handler=cmd_comments)
     return parser
 
 

@@ -31,7 +31,7 @@ class CommentsConfig:
     queue: str = ".dialogue/comments.sqlite3"
     close_after_days: int = 90
     sla_hours: int = 24
-    moderators: tuple[str, ...] = ("anna-schmidt",)
+    moderators: tuple[str, ...] = ()  # author ids; a post's own authors moderate it anyway
     max_chars: int = 10000
     max_links: int = 2
     rate_limit_per_minute: int = 5

@@ -27,10 +27,6 @@ class Problem:
         return f"{where}: {prefix}{self.message}"
 
 
-class BuildError(Exception):
-    """Raised when the collected problems make it impossible to go on."""
-
-
 @dataclass
 class Diagnostics:
     """Collects problems; paths are made relative to ``root``."""

@@ -22,7 +22,7 @@ from wsgiref.simple_server import WSGIRequestHandler, WSGIServer
 
 from generator.assemble import BuildOptions
 from generator.build import BuildReport, build
-from generator.cli import build_options  # the same clock (DIALOGUE_NOW) as build
+from generator.clock import pinned_now
 from generator.config import Config, load_config
 from generator.diagnostics import Diagnostics, Problem
 from generator.serve.app import ServeApp, WSGIApp
@@ -167,10 +167,8 @@ class Session:
             url.replace("127.0.0.1", "localhost"),
             url.replace("localhost", "127.0.0.1"),
         }
-        try:
-            from comments_moderation.intake import make_application
-        except ImportError:  # pragma: no cover - the intake ships with the generator
-            return
+        from comments_moderation.intake import make_application
+
         self.app.mount(
             make_application(config, extra_origins=tuple(origins)), config.comments.endpoint
         )
@@ -200,7 +198,8 @@ def run(args: argparse.Namespace, root: Path) -> int:
         print(_bind_problem(exc, args.host, args.port), file=sys.stderr)
         return 2
     url = _url(args.host, server.server_address[1])
-    session = Session(root, build_options(args), url, app)
+    options = BuildOptions(drafts=args.drafts, future=args.future, now=pinned_now())
+    session = Session(root, options, url, app)
     debouncer = Debouncer(session.rebuild)
     observer = None
     previous = signal.getsignal(signal.SIGINT), signal.getsignal(signal.SIGTERM)

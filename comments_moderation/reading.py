@@ -1,4 +1,4 @@
-"""The reading commands: list, show, stats, log; and what every command shares (Context)."""
+"""The reading commands: list, show, stats, log; and the Context every command shares."""
 
 from __future__ import annotations
 
@@ -11,10 +11,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from comments_moderation import output, publish, queue, stats
-from comments_moderation.output import safe
+from comments_moderation import publish, queue, stats, terminal
 from comments_moderation.permissions import IdentityError, Team, identify, read_team
 from comments_moderation.queue import QueuedComment
+from comments_moderation.terminal import safe
 from generator.config import Config
 from generator.diagnostics import Diagnostics
 
@@ -106,7 +106,7 @@ def cmd_list(ctx: Context, args: argparse.Namespace) -> int:
     except SiteUnreadable:
         return 1
     if args.json:
-        print(output.dumps([as_json(ctx, c) for c in comments]))
+        print(terminal.dumps([as_json(ctx, c) for c in comments]))
         return 0
     if not comments:
         print(f"no {'overdue ' if args.overdue else ''}{args.status} comments".replace(" all", ""))
@@ -115,9 +115,15 @@ def cmd_list(ctx: Context, args: argparse.Namespace) -> int:
     for c in comments:
         state = c.status + (" OVERDUE" if ctx.overdue(c) else "")
         note = "; ".join((*c.spam_reasons, *c.signals, *([f"staff: {c.staff}"] if c.staff else [])))
-        cells = [c.id, output.age(c.created, ctx.now), c.post, c.name, output.first_line(c.body)]
+        cells = [
+            c.id,
+            terminal.age(c.created, ctx.now),
+            c.post,
+            c.name,
+            terminal.first_line(c.body),
+        ]
         rows.append([safe(x) for x in (*cells, state, note)])
-    output.table(rows)
+    terminal.table(rows)
     overdue = sum(ctx.overdue(c) for c in comments)
     summary = f"{len(comments)} comment{'s' * (len(comments) != 1)}"
     if overdue:
@@ -155,14 +161,14 @@ def cmd_show(ctx: Context, args: argparse.Namespace) -> int:
                 for e in entries
             ],
         }
-        print(output.dumps(data))
+        print(terminal.dumps(data))
         return 0
     fields = [
         ("id", c.id),
         ("post", c.post),
         ("parent", c.parent or "-"),
         ("status", c.status + (" (OVERDUE)" if ctx.overdue(c) else "")),
-        ("created", f"{ctx.local(c.created)} ({output.age(c.created, ctx.now)} ago)"),
+        ("created", f"{ctx.local(c.created)} ({terminal.age(c.created, ctx.now)} ago)"),
         ("name", c.name),
         ("email", c.email or "-"),
         ("website", c.website or "-"),
@@ -191,25 +197,25 @@ def cmd_stats(ctx: Context, args: argparse.Namespace) -> int:
     sla = dt.timedelta(hours=ctx.config.comments.sla_hours)
     data = stats.compute(queue.list_comments(ctx.conn), team, sla, ctx.now)
     if args.json:
-        print(output.dumps(data))
+        print(terminal.dumps(data))
         return 0
     oldest = data["oldest_pending"]
     print(f"pending:  {data['pending']}  (overdue: {data['overdue']}, SLA {sla_text(ctx)})")
     if oldest:
-        age = output.duration(oldest["age_seconds"])
+        age = terminal.duration(oldest["age_seconds"])
         print(f"oldest pending: {oldest['id']} on {safe(oldest['post'])}, waiting {age}")
-    print(f"median time to decision:    {output.duration(data['median_decision_seconds'])}")
-    print(f"median time to staff reply: {output.duration(data['median_first_reply_seconds'])}")
+    print(f"median time to decision:    {terminal.duration(data['median_decision_seconds'])}")
+    print(f"median time to staff reply: {terminal.duration(data['median_first_reply_seconds'])}")
     for title, group in (("post", data["posts"]), ("author", data["authors"])):
         rows = [[title.upper(), "PENDING", "OVERDUE", "APPROVED", "REJECTED", "SPAM", "DECISION",
                  "REPLY"]]  # fmt: skip
         for key, s in group.items():
             numbers = [str(s[k]) for k in ("pending", "overdue", "approved", "rejected", "spam")]
-            rows.append([safe(key), *numbers, output.duration(s["median_decision_seconds"]),
-                         output.duration(s["median_first_reply_seconds"])])  # fmt: skip
+            rows.append([safe(key), *numbers, terminal.duration(s["median_decision_seconds"]),
+                         terminal.duration(s["median_first_reply_seconds"])])  # fmt: skip
         if len(rows) > 1:
             print()
-            output.table(rows)
+            terminal.table(rows)
     return 0
 
 
@@ -223,7 +229,7 @@ def cmd_log(ctx: Context, args: argparse.Namespace) -> int:
         since = since.replace(tzinfo=ctx.config.tz)
     entries = queue.audit_log(ctx.conn, since=since)
     if args.json:
-        print(output.dumps([
+        print(terminal.dumps([
             {"at": ctx.local(e.at), "comment": e.comment, "post": e.post, "action": e.action,
              "by": e.moderator, "reason": e.reason} for e in entries
         ]))  # fmt: skip
@@ -236,7 +242,7 @@ def cmd_log(ctx: Context, args: argparse.Namespace) -> int:
         cells = (when, e.moderator, e.action, e.comment, e.post or "-", e.reason or "")
         rows.append([safe(x) for x in cells])
     if entries:
-        output.table(rows)
+        terminal.table(rows)
     return 0
 
 
