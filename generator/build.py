@@ -67,6 +67,9 @@ def build(
         return report
     jobs = jobs or default_jobs()
     with site_lock(root, write=write), _cycle_collector_paused():
+        tree = OutputTree(config.output_path)
+        if write:
+            tree.sweep()  # what killed builds left; first of all, the output back in its place
         cache = Cache(config, theme, use_old=not clean, persist=write)
         records = read_content(config, diag, cache, jobs)
         site = assemble(config, *records, options, diag, cache.texts.comment_html)
@@ -75,9 +78,6 @@ def build(
             return report
         shared, copied = shared_view(site), assets(site, theme)
         plan = cache.plan(site, shared, copied)
-        tree = OutputTree(config.output_path)
-        if write:
-            tree.sweep()
         try:
             staging = tree.fresh_staging()
             rendered, problems = render_outputs(

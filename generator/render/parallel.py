@@ -76,8 +76,9 @@ def _render_slice(indexes: Iterable[int]) -> RenderResult:
         output = outputs[index]
         try:
             data = renderer.render(output)
-        except BodyProblem as exc:
-            problems.append(exc.problem)
+        except BodyProblem as exc:  # not the template's fault: the problem names the post
+            found = exc.problem
+            problems.append(Problem(_rel(found.path, root), found.line, found.message))
             continue
         except (
             TemplateError,

@@ -10,7 +10,7 @@ import pytest
 from comment_site import FieldCase, Intake, Site, comment, field_cases, unique_client
 
 from comments_moderation import queue
-from comments_moderation.output import safe
+from comments_moderation.terminal import safe
 from comments_moderation.validate import validate
 
 CASES = field_cases()
