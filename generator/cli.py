@@ -111,6 +111,12 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return serve.run(args, _site_root())
 
 
+def cmd_import(args: argparse.Namespace) -> int:
+    from generator.importers import wordpress
+
+    return wordpress.run(args, _site_root())
+
+
 def cmd_comments(args: argparse.Namespace) -> int:
     from comments_moderation import cli as comments_cli
 
@@ -161,6 +167,20 @@ def _parser(with_comments: bool = True) -> argparse.ArgumentParser:
     author.add_argument("--role", default="")
     author.add_argument("--department", default="")
     new.set_defaults(handler=cmd_new)
+
+    importer = commands.add_parser("import", help="bring a blog in from elsewhere")
+    sources = importer.add_subparsers(dest="source", required=True, metavar="SOURCE")
+    wordpress = sources.add_parser("wordpress", help="a WordPress export (WXR, Tools > Export)")
+    wordpress.add_argument("export", metavar="EXPORT.xml", help="the export file")
+    wordpress.add_argument("--uploads", metavar="DIR", help="its wp-content/uploads folder")
+    wordpress.add_argument(
+        "--categories",
+        choices=("departments", "tags"),
+        default="departments",
+        help="what WordPress categories become (default: departments)",
+    )
+    wordpress.add_argument("--dry-run", action="store_true", help="report only, write nothing")
+    importer.set_defaults(handler=cmd_import)
 
     if not with_comments:
         commands.add_parser("comments", help="moderate readers' comments (see its --help)")
