@@ -97,7 +97,9 @@ def redirect_page(site: Site, target: str, title: str, lang: str) -> bytes:
     name = escape(title)
     return (
         f'<!doctype html>\n<html lang="{escape(lang)}">\n<head>\n<meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f"<title>{name}</title>\n"
+        f'<meta name="description" content="{name}">\n'
         '<meta name="robots" content="noindex">\n'
         f'<link rel="canonical" href="{url}">\n'
         f'<meta http-equiv="refresh" content="0; url={url}">\n'

@@ -6,7 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from wxr_site import EXPORT, dialogue, import_export, make_site, queue_rows, tree
+
+from wordpress.wxr_site import EXPORT, dialogue, import_export, make_site, queue_rows, tree
 
 
 @pytest.fixture

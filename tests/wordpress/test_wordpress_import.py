@@ -13,10 +13,17 @@ from pathlib import Path
 import pytest
 import yaml
 from browser.domoracle import violations
-from wxr_site import COMMENTER_EMAILS, dialogue, import_export, make_site, queue_rows, tree
 
 from generator.content.frontmatter import parse
 from generator.markdown import render_comment
+from wordpress.wxr_site import (
+    COMMENTER_EMAILS,
+    dialogue,
+    import_export,
+    make_site,
+    queue_rows,
+    tree,
+)
 
 
 @dataclass
@@ -98,7 +105,7 @@ def test_a_classic_post_with_its_dates_taxonomy_image_and_old_address(imported: 
     assert "<figcaption>Das neue Thermostat im Flur</figcaption>" in body
     # Internal links go to the new addresses: by old permalink, by ?p=, to a category archive.
     assert "[Beitrag zur Firmware 4.2](/2019/07/firmware-4-2/)" in body
-    assert "[Weihnachtsgruß](/2018/12/frohe-weihnachten/#kommentare)" in body
+    assert "[Weihnachtsgruß](/2018/12/frohe-weihnachten/#comments)" in body
     assert "[über uns](/ueber-uns/)" in body
     assert "[Firmware](/tags/firmware/)" in body
     assert "<https://www.youtube.com/watch?v=dQw4w9WgXcQ>" in body  # an embed paragraph
@@ -121,6 +128,8 @@ def test_a_block_editor_post(imported: Imported) -> None:
     assert "> Endlich startet das Gerät in zwei Sekunden." in body
     assert "```\nfirmware --update 4.2\n```" in body
     assert "[Heizöl-Beitrag](/2019/01/ueber-oel-strasse/)" in body
+    answer = imported.comments("ueber-oel-strasse")["Freut mich,"]["id"]
+    assert f"[Antwort von Jürgen](/2019/01/ueber-oel-strasse/#comment-{answer})" in body
 
 
 def test_drafts_scheduled_and_pages(imported: Imported) -> None:

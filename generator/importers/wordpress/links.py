@@ -57,7 +57,14 @@ class ItemLinks:
                 self.left.append(url)
             return url
         self.rewritten += 1
-        return new + (f"#{parts.fragment}" if parts.fragment else "")
+        return new + self._fragment(parts.fragment)
+
+    def _fragment(self, fragment: str) -> str:
+        """'#comment-102' names the WordPress comment: the new page names it by its new id."""
+        number = fragment.removeprefix("comment-")
+        if number != fragment and number in self.plan.comment_ids:
+            return f"#comment-{self.plan.comment_ids[number]}"
+        return f"#{fragment}" if fragment else ""
 
     def _page(self, query: str, path: str) -> str | None:
         values = parse_qs(query)
