@@ -23,6 +23,7 @@ class Stage:
         self.dry_run = summary.dry_run
         self.folder = root / ".dialogue" / f"import-{os.getpid()}"
         self.staged: dict[str, Path] = {}  # relative path -> staged file
+        self.folders: set[Path] = set()  # made already: an export has thousands of files
 
     def _status(self, relative: str, same: bool | None) -> str:
         """``same``: None when nothing is at ``relative``, else whether it equals ours."""
@@ -62,15 +63,20 @@ class Stage:
 
     def _staged(self, relative: str) -> Path:
         staged = self.folder / relative
-        staged.parent.mkdir(parents=True, exist_ok=True)
+        self._make(staged.parent)
         self.staged[relative] = staged
         return staged
+
+    def _make(self, folder: Path) -> None:
+        if folder not in self.folders:
+            folder.mkdir(parents=True, exist_ok=True)
+            self.folders.add(folder)
 
     def commit(self) -> None:
         """Move every staged file into place (renames within one file system)."""
         for relative, staged in self.staged.items():
             target = self.root / relative
-            target.parent.mkdir(parents=True, exist_ok=True)
+            self._make(target.parent)
             os.replace(staged, target)
         self.staged.clear()
 
