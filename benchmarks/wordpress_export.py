@@ -24,10 +24,28 @@ HEAD = """<?xml version="1.0" encoding="UTF-8" ?>
 <wp:wxr_version>1.2</wp:wxr_version>
 <wp:base_site_url>https://old.example</wp:base_site_url><wp:base_blog_url>https://old.example</wp:base_blog_url>
 """
-WORDS = (
-    "Heizung Thermostat Firmware Kunden Service Installation Update Sicherheit Energie Wärme "
-    "Planung Montage Technik Daten Schnittstelle Wartung Störung Lösung Frage Antwort"
-).split()
+WORDS = [
+    "Heizung",
+    "Thermostat",
+    "Firmware",
+    "Kunden",
+    "Service",
+    "Installation",
+    "Update",
+    "Sicherheit",
+    "Energie",
+    "Wärme",
+    "Planung",
+    "Montage",
+    "Technik",
+    "Daten",
+    "Schnittstelle",
+    "Wartung",
+    "Störung",
+    "Lösung",
+    "Frage",
+    "Antwort",
+]
 
 
 def _text(rng: random.Random, words: int) -> str:
