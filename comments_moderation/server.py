@@ -32,11 +32,11 @@ from comments_moderation import spam
 from comments_moderation.intake import REFUSED, Intake
 from comments_moderation.limits import Limits
 
+_BUSY_TEXT = b"Too many connections from your address: close some and try again.\n"
 BUSY = (
     b"HTTP/1.1 503 Service Unavailable\r\nRetry-After: 5\r\nConnection: close\r\n"
-    b"Content-Type: text/plain; charset=utf-8\r\nContent-Length: 40\r\n\r\n"
-    b"Too many connections from your address.\n"
-)
+    b"Content-Type: text/plain; charset=utf-8\r\nContent-Length: %d\r\n\r\n%s"
+) % (len(_BUSY_TEXT), _BUSY_TEXT)
 
 
 class URITooLong(BadRequest):
