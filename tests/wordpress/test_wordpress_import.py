@@ -58,7 +58,7 @@ def test_the_import_succeeds_and_says_what_it_did(imported: Imported) -> None:
     assert imported.code == 0, imported.err
     out = imported.out
     assert "authors     3 (3 new, 0 already in content/authors)" in out
-    assert "posts       6 (4 published, 1 drafts, 1 scheduled)" in out
+    assert "posts       6 (4 published, 1 draft, 1 scheduled)" in out
     assert "pages       2" in out
     assert "7 approved as comment files, 2 of them staff answers; 2 pending into the queue" in out
     assert "as departments" in out and "Kundenservice (1), Technik (2)" in out

@@ -33,7 +33,8 @@ class Summary:
         out = [f"{head} from {self.export} ({self.source}):"]
         authors = f"{i['authors new']} new, {i['authors existing']} already in content/authors"
         out.append(f"  authors     {i['authors new'] + i['authors existing']} ({authors})")
-        kinds = f"{i['published']} published, {i['drafts']} drafts, {i['scheduled']} scheduled"
+        drafts = _plural(i["drafts"], "draft")
+        kinds = f"{i['published']} published, {drafts}, {i['scheduled']} scheduled"
         out.append(f"  posts       {i['published'] + i['drafts'] + i['scheduled']} ({kinds})")
         out.append(f"  pages       {i['pages']}")
         staff = f", {i['staff answers']} of them staff answers" if i["staff answers"] else ""
