@@ -118,10 +118,12 @@ def plan(site: Site, plan: Plan) -> str:
     for department in plan.silent:
         last = department.last_published
         said = f"last published {day(last, tz)}, {span(now - last)} ago" if last else "never"
-        nxt = (
-            f"; next: {day(department.scheduled[0].post.date, tz)}" if department.scheduled else ""
-        )
-        lines.append(f"  {department.name}: {said}{nxt}")
+        if department.scheduled:
+            said += f"; next: {day(department.scheduled[0].post.date, tz)}"
+        if department.drafts:
+            count = len(department.drafts)
+            said += f"; {count} draft{'s' * (count != 1)} waiting"
+        lines.append(f"  {department.name}: {said}")
     if not plan.silent:
         lines.append("  none")
     lines += ["", "Gaps: authors with drafts older than a month"]

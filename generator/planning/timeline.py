@@ -58,12 +58,16 @@ def _post_changes(site: Site, post: Post, after: dt.datetime) -> Iterator[Change
 
 
 def shows_year(theme: Theme) -> bool:
-    """Whether any template of the theme chain shows the build's year."""
+    """Whether a template the build uses shows the build's year: of each template name, the
+    most specific theme's file (a child theme may override the footer without the year)."""
+    used: dict[Path, Path] = {}
+    for folder in map(Path, theme.template_dirs):  # most specific first
+        for path in folder.rglob("*"):
+            if path.is_file():
+                used.setdefault(path.relative_to(folder), path)
     return any(
         YEAR_IN_TEMPLATES in path.read_text(encoding="utf-8", errors="replace")
-        for folder in theme.template_dirs
-        for path in Path(folder).rglob("*")
-        if path.is_file()
+        for path in used.values()
     )
 
 
