@@ -176,6 +176,7 @@ def test_ics_export(run_cli: RunCli, site: Path, tmp_path: Path) -> None:
     calendar = icalendar.Calendar.from_ical(text)
     assert calendar["VERSION"] == "2.0"
     assert str(calendar["PRODID"]).startswith("-//Dialogue//")
+    assert str(calendar["X-WR-CALNAME"]) == "Testblog: editorial plan"
     events = {str(e["UID"]): e for e in calendar.walk("VEVENT")}
     assert set(events) == {"ahead@example.com", "fresh@example.com"}
     ahead = next(e for e in events.values() if e["STATUS"] == "CONFIRMED")

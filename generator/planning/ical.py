@@ -18,6 +18,7 @@ from generator.model import Site
 from generator.planning.editorial import Entry, Plan
 
 LINE_OCTETS = 75
+PLAN_NAME = {"de": "Redaktionsplan", "en": "editorial plan"}  # the calendar's name, shown in apps
 
 
 def escape(text: str) -> str:
@@ -82,7 +83,7 @@ def calendar(site: Site, plan: Plan) -> str:
         f"PRODID:-//Dialogue//Dialogue {__version__}//EN",
         "CALSCALE:GREGORIAN",
         "METHOD:PUBLISH",
-        f"X-WR-CALNAME:{escape(config.title)}",
+        f"X-WR-CALNAME:{escape(f'{config.title}: {PLAN_NAME[config.language]}')}",
     ]
     for entry in plan.entries:
         if entry.scheduled or entry.post.date > plan.now:
