@@ -58,11 +58,14 @@ def cmd_build(args: argparse.Namespace) -> int:
     site = report.site
     assert site is not None and report.output is not None
     if not args.quiet:
+        from generator.planning import text as planning_text
+
         if args.verbose:
             for name, _ in sorted(report.written):
                 print(f"written: {name}")
         for post in site.scheduled:
-            print(f"scheduled: {post.source.relative_to(site.config.root)} ({post.date:%Y-%m-%d})")
+            when = planning_text.when(post.date, site.config.tz)  # the exact instant it goes live
+            print(f"scheduled: {post.source.relative_to(site.config.root)} ({when})")
         where = (
             report.output.relative_to(site.config.root)
             if report.output.is_relative_to(site.config.root)

@@ -48,7 +48,7 @@ def test_build_ok_is_0_with_summary(run_cli: RunCli, site_copy: SiteCopy) -> Non
     code, stdout, stderr = run_cli(["build"], root)
     assert (code, stderr) == (0, "")
     lines = stdout.splitlines()
-    assert lines[0] == "scheduled: content/posts/2026/geplant.md (2030-01-01)"
+    assert lines[0] == "scheduled: content/posts/2026/geplant.md (2030-01-01 00:00 +01:00)"
     match = SUMMARY.match(lines[-1])
     assert match, lines[-1]
     assert match.group(1) == "3"
@@ -242,7 +242,7 @@ def test_scheduled_post_only_with_future(run_cli: RunCli, site_copy: SiteCopy) -
     root = site_copy("basic")
     code, stdout, _ = run_cli(["build"], root)
     assert code == 0
-    assert "scheduled: content/posts/2026/geplant.md (2030-01-01)" in stdout
+    assert "scheduled: content/posts/2026/geplant.md (2030-01-01 00:00 +01:00)" in stdout
     assert mentions(root / "public", "geplant") == []
     code, stdout, _ = run_cli(["build", "--future"], root)
     assert code == 0
