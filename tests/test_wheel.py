@@ -81,6 +81,7 @@ def test_the_wheel_holds_the_theme_and_the_site_templates(wheel: Path) -> None:
         for p in starter.rglob("*")
         if p.is_file()
     } <= names
+    assert "generator/planning/templates/plan.html" in names  # serve's plan page
     assert "generator/planning/commands.py" in names and "comments_moderation/cli.py" in names
     assert not [n for n in names if n.startswith(("tests/", "content/", "themes/"))]
 

@@ -22,17 +22,23 @@ from generator.planning.timeline import Change, due, shows_year, time_changes
 from generator.themes import Theme, load_theme
 
 
-def read_everything(root: Path, now: dt.datetime) -> tuple[Site, Theme] | None:
-    """The site with its drafts and scheduled posts, as ``dialogue check`` reads it; problems
-    are printed (warnings too), and None means there were errors."""
+def load(root: Path, now: dt.datetime) -> tuple[Site | None, Theme | None, Diagnostics]:
+    """The site with its drafts and scheduled posts, as ``dialogue check`` reads it, its theme,
+    and every problem found (the site is None when there were errors)."""
     diag = Diagnostics(root)
     config = load_config(root, diag)
     site = theme = None
     if config is not None:
         theme = load_theme(root, config.theme, diag)
         site = read_site(config, diag, options=BuildOptions(drafts=True, future=True, now=now))
+    return (None if diag.errors else site), theme, diag
+
+
+def read_everything(root: Path, now: dt.datetime) -> tuple[Site, Theme] | None:
+    """``load``, with the problems printed (warnings too); None means there were errors."""
+    site, theme, diag = load(root, now)
     diag.report()
-    if site is None or theme is None or diag.errors:
+    if site is None or theme is None:
         print("fix the problems above first: `dialogue check` lists them", file=sys.stderr)
         return None
     return site, theme
