@@ -179,6 +179,15 @@ def test_new_post_transliterates_and_passes_check(run_cli: RunCli, make_site: Ma
     assert (root / "public/tags/strasse/index.html").is_file()
 
 
+def test_new_post_dates_by_dialogue_now(run_cli: RunCli, make_site: MakeSite) -> None:
+    root = make_site()
+    args = ["new", "post", "Zeitreise", "--author", "alice"]
+    code, stdout, _ = run_cli(args, root, now="2031-02-03T04:05:06+01:00")
+    assert (code, stdout) == (0, "content/posts/2031/zeitreise.md\n")
+    text = (root / "content/posts/2031/zeitreise.md").read_text(encoding="utf-8")
+    assert "date: 2031-02-03T04:05:06+01:00\n" in text
+
+
 def test_new_post_refuses_unknown_author_and_existing_file(
     run_cli: RunCli, make_site: MakeSite
 ) -> None:
