@@ -205,3 +205,8 @@ class Site:
     scheduled: tuple[Post, ...] = ()  # future posts left out of this build
     commentable: frozenset[str] = frozenset()  # slugs of the posts that take comments now
     build_time: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC))
+
+    @property
+    def build_year(self) -> int:
+        """The year the footer shows: New Year comes at midnight in the site's time zone."""
+        return self.build_time.astimezone(self.config.tz).year
