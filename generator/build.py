@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator.assemble import BuildOptions, assemble
-from generator.config import load_config
+from generator.config import Config, load_config
 from generator.diagnostics import Diagnostics
 from generator.incremental import Cache
 from generator.incremental.lock import site_lock
@@ -97,6 +97,16 @@ def build(
     report.site = site
     report.seconds = time.perf_counter() - started
     return report
+
+
+def read_site(config: Config, diag: Diagnostics, *, options: BuildOptions) -> Site | None:
+    """The first two steps alone, through the cache without writing to it: the site as a build
+    would see it (``schedule`` and ``plan`` look at it); None if there were errors."""
+    with site_lock(config.root, write=False), _cycle_collector_paused():
+        cache = Cache(config, None, use_old=True, persist=False)
+        records = read_content(config, diag, cache, jobs=1)
+        site = assemble(config, *records, options, diag, cache.texts.comment_html)
+    return None if diag.errors else site
 
 
 @contextmanager

@@ -23,6 +23,7 @@ class PostInfo:
     title: str = ""
     comments_open: bool = False
     authors: tuple[str, ...] = ()
+    lang: str = ""  # the post's language; "" in a listing from before it was listed
 
 
 def dump(config: Config, posts: Sequence[Post], open_: Sequence[bool]) -> bytes:
@@ -37,6 +38,7 @@ def dump(config: Config, posts: Sequence[Post], open_: Sequence[bool]) -> bytes:
                 "title": post.title,
                 "comments_open": taking,
                 "authors": list(post.author_ids),
+                "lang": post.lang,
             },
             ensure_ascii=False,
             separators=(",", ":"),
@@ -56,6 +58,7 @@ def parse(text: str) -> dict[str, PostInfo]:
             title=str(item.get("title", "")),
             comments_open=item.get("comments_open") is True,
             authors=tuple(str(a) for a in item.get("authors", ())),
+            lang=str(item.get("lang", "")),
         )
         posts[info.slug] = info
     return posts

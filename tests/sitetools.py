@@ -61,17 +61,11 @@ def post(
 
 def assembled(config: Config, now: dt.datetime | None = None) -> Site:
     """The site as a build reads and assembles it (stages read and assemble), writing nothing."""
-    from generator.assemble import BuildOptions, assemble
+    from generator.assemble import BuildOptions
+    from generator.build import read_site
     from generator.diagnostics import Diagnostics
-    from generator.incremental import Cache
-    from generator.read import read_content
-    from generator.themes import load_theme
 
     diag = Diagnostics(config.root)
-    theme = load_theme(config.root, config.theme, diag)
-    assert theme is not None, diag.problems
-    cache = Cache(config, theme, use_old=False, persist=False)
-    records = read_content(config, diag, cache, jobs=1)
-    site = assemble(config, *records, BuildOptions(now=now), diag, cache.texts.comment_html)
-    assert not diag.errors, diag.problems
+    site = read_site(config, diag, options=BuildOptions(now=now))
+    assert site is not None, diag.problems
     return site

@@ -63,7 +63,10 @@ class Plan:
 
 
 class Cache:
-    def __init__(self, config: Config, theme: Theme, *, use_old: bool, persist: bool) -> None:
+    def __init__(
+        self, config: Config, theme: Theme | None, *, use_old: bool, persist: bool
+    ) -> None:
+        """``theme``: None when the build stops before planning."""
         folder = config.root / CACHE_DIR
         self.config, self.theme, self.use_old, self.persist = config, theme, use_old, persist
         self.code = code_version()
@@ -88,6 +91,7 @@ class Cache:
         folder = f"{out}{os.sep}"  # strings, not Paths: this runs once per file of the site
         # What is really there: a file deleted by hand is made again.
         previous = {name: entry for name, entry in known.items() if os.path.isfile(folder + name)}
+        assert self.theme is not None
         key = global_key(self.code, self.theme.files(), shared)
         now = site_key(site, key)
         if len(previous) != len(known):

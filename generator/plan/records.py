@@ -100,5 +100,5 @@ def shared_view(site: Site) -> Shared:
         authors=site.authors,
         pages=tuple(PageLink(p.slug, p.title, p.url, p.menu, p.lang) for p in site.pages),
         taxa=tuple((t.kind, t.slug, t.name) for t in (*site.tags, *site.departments)),
-        year=site.build_time.year,
+        year=site.build_year,
     )

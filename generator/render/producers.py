@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from generator import posts_json
+from generator import posts_json, redirects
 from generator.i18n import Strings
 from generator.plan.records import Output, Shared
 from generator.render import feeds, opml, sitemap
@@ -48,6 +48,10 @@ PRODUCERS: dict[str, Producer] = {
     ),
     "robots": lambda shared, output, _: sitemap.robots(shared.config),
     "opml": lambda shared, output, _: opml.opml(shared.config, output.context["feeds"]),
+    "redirect": lambda shared, output, _: redirects.redirect_page(
+        shared.config, output.context["target"], output.context["title"], output.context["lang"]
+    ),
+    "redirect_map": lambda shared, output, _: redirects.redirect_map(output.context["redirects"]),
     "posts_json": lambda shared, output, _: posts_json.dump(
         shared.config, output.context["posts"], output.context["open"]
     ),

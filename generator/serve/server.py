@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import errno
+import functools
 import signal
 import socket
 import sys
@@ -20,11 +21,12 @@ from types import FrameType
 from typing import Any
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer
 
+from generator import clock
 from generator.assemble import BuildOptions
 from generator.build import BuildReport, build
-from generator.clock import pinned_now
 from generator.config import Config, load_config
 from generator.diagnostics import Diagnostics, Problem
+from generator.planning.page import LOCAL_PAGES, PLAN_URL
 from generator.serve.app import ServeApp, WSGIApp
 from generator.serve.live import Hub
 from generator.serve.watch import Debouncer, SiteFilter, watch
@@ -192,13 +194,16 @@ def _interrupt(signum: int, frame: FrameType | None) -> None:
 def run(args: argparse.Namespace, root: Path) -> int:
     hub = Hub(first_build=int(time.time() * 1000))
     app = ServeApp(root / OUTPUT_DIR, hub)
+    app.local_pages = {
+        url: (kind, functools.partial(make, root)) for url, (kind, make) in LOCAL_PAGES.items()
+    }
     try:
         server = _bind(args.host, args.port, app)
     except OSError as exc:
         print(_bind_problem(exc, args.host, args.port), file=sys.stderr)
         return 2
     url = _url(args.host, server.server_address[1])
-    options = BuildOptions(drafts=args.drafts, future=args.future, now=pinned_now())
+    options = BuildOptions(drafts=args.drafts, future=args.future, now=clock.pinned())
     session = Session(root, options, url, app)
     debouncer = Debouncer(session.rebuild)
     observer = None
@@ -211,6 +216,7 @@ def run(args: argparse.Namespace, root: Path) -> int:
         observer = watch(root, session.watched(), relevant, debouncer.add)
         debouncer.start()
         print(f"Serving {url} (Ctrl-C to stop)", flush=True)
+        print(f"Editorial plan: {url.rstrip('/')}{PLAN_URL} (this machine only)", flush=True)
         server.serve_forever(poll_interval=0.5)
     except KeyboardInterrupt:
         pass
