@@ -230,6 +230,8 @@ def test_gitignore_keeps_output_cache_and_queue_out_of_git(
     assert init(run_cli, site, no_git_identity)[0] == 0
     created = set(files_in(site))
     assert run_cli(["build", "-q"], site) == (0, "", "")
+    assert run_cli(["build", "-q", "--clean"], site) == (0, "", "")  # leaves .public.spare/
+    assert (site / ".public.spare").is_dir()
     for name in (".dialogue/comments.sqlite3", ".dialogue/comments.sqlite3-wal", "queue.sqlite3"):
         (site / name).parent.mkdir(parents=True, exist_ok=True)
         (site / name).write_bytes(b"SQLite format 3\x00")
