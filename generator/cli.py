@@ -201,7 +201,7 @@ def main(argv: Sequence[str] | None = None, *, process_ends: bool = False) -> in
     if process_ends and args.handler is cmd_build:
         # A build leaves tens of thousands of records behind: switched back on, the cycle
         # collector would rescan them all once more (a fifth of a warm 10,000-post build).
-        # Rendering runs it where Jinja needs it (render.py). Servers keep it on.
+        # Rendering runs it where Jinja needs it (render/parallel.py). Servers keep it on.
         gc.disable()
     try:
         return int(args.handler(args))

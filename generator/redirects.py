@@ -7,7 +7,7 @@ with one (``/?p=123``, WordPress's default links) goes into ``/_dialogue/redirec
 instead, and a small script on the home page and the 404 page (where such links land)
 forwards from it.
 
-This module checks aliases (reading, then across the site) and produces both files; plan.py
+This module checks aliases (reading, then across the site) and produces both files; plan/outputs.py
 decides where they go.
 """
 

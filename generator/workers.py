@@ -52,8 +52,9 @@ class SharedSpans:
 
     Each worker starts with one contiguous span and takes batches from its front; once its span
     is empty, it takes from the back of the largest span left. So each worker mostly handles
-    neighbouring items (render.py orders outputs so that neighbours show the same posts, whose
-    cards a worker then renders once), and no worker idles while another still has work.
+    neighbouring items (render/parallel.py orders outputs so that neighbours show the same
+    posts, whose cards a worker then renders once), and no worker idles while another still
+    has work.
     Created before the pool forks: the bounds live in shared memory.
     """
 

@@ -193,7 +193,7 @@ def load_comments(
     read: Callable[[Path, Diagnostics], CommentFile | None] = read_comment,
 ) -> list[CommentFile]:
     """Every approved comment under content/comments/, in id (= time) order; ``read`` may be a
-    cache's (cache.py)."""
+    cache's (incremental/texts.py)."""
     found = (read(path, diag) for path in _comment_files(content_dir))
     return sorted((c for c in found if c is not None), key=lambda c: c.id)
 

@@ -55,7 +55,7 @@ class Output:
     url: str
     renderer: str  # a template name ('post.html') or a producer ('atom', 'rss', 'sitemap', ...)
     context: dict[str, Any] = field(default_factory=dict)
-    bodies: tuple[Post, ...] = ()  # the posts whose body HTML it shows (see cache.py)
+    bodies: tuple[Post, ...] = ()  # the posts whose body HTML it shows (see incremental/keys.py)
 
 
 def comments_open(site: Site, post: Post) -> bool:

@@ -2,7 +2,7 @@
 
 Render workers keep them for a whole build: unbounded, a site of 100,000 posts would hold every
 card and every feed entry (with its full HTML) in each worker. Outputs are rendered roughly in
-age order (render.py), so the most recently used entries are the ones worth keeping.
+age order (parallel.py), so the most recently used entries are the ones worth keeping.
 """
 
 from __future__ import annotations

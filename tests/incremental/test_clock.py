@@ -22,7 +22,7 @@ from sitetools import RunCli
 def test_the_clock_alone_changes_what_it_must(
     run_cli: RunCli, basic_site: Path, tmp_path: Path, later: str, page: str, text: str
 ) -> None:
-    """No file changed, so the whole-site key (cache.site_key) must see the time pass."""
+    """No file changed, so the whole-site key (incremental.keys.site_key) must see the time pass."""
     build(run_cli, basic_site, "-q")
     assert text not in (basic_site / "public" / page).read_text(encoding="utf-8")
     code, _, stderr = run_cli(["build", "-q"], basic_site, now=later)
