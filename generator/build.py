@@ -47,6 +47,10 @@ class BuildReport:
     def ok(self) -> bool:
         return self.site is not None and not self.diag.errors
 
+    def wrote(self, written: list[tuple[str, str]], copies: int, removed: int, total: int) -> None:
+        self.written, self.assets_copied, self.removed = written, copies, removed
+        self.pages_written, self.pages_unchanged = len(written), total - len(written)
+
 
 def build(
     root: Path,
@@ -87,10 +91,7 @@ def build(
             if diag.errors:
                 return report
             if write:
-                written, copies, removed = write_output(tree, plan, rendered, copied, cache)
-                report.written, report.assets_copied, report.removed = written, copies, removed
-                report.pages_written = len(written)
-                report.pages_unchanged = len(plan.keys) - len(written)
+                report.wrote(*write_output(tree, plan, rendered, copied, cache), len(plan.keys))
                 report.output = tree.output
         finally:
             tree.discard_staging()
