@@ -11,6 +11,7 @@ gives the same bytes as one without.
 from __future__ import annotations
 
 import os
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -115,7 +116,9 @@ class Cache:
         """Until the output is replaced and recorded, nothing about it is trusted."""
         self.manifest.forget()
 
-    def record_output(self, plan: Plan, digests: dict[str, str], lagging: set[str] | None) -> None:
+    def record_output(
+        self, plan: Plan, digests: dict[str, str], lagging: Collection[str] | None
+    ) -> None:
         files = {n: (k, digests.get(n) or plan.previous[n][1]) for n, k in plan.keys.items()}
         files |= {name: (signature, "") for name, signature in plan.assets.items()}
         self.manifest.save(files, plan.site, lagging)

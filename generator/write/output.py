@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from pathlib import Path
 
 from generator.incremental import Cache, Plan
@@ -27,16 +28,16 @@ def write_output(
         assets = plan.changed_assets(copied)
         stale = {name for name in plan.stale() if (tree.output / name).is_file()}
     copy_assets(assets, tree.staging)
-    lagging: set[str] | None = None
+    lagging: Collection[str] | None = None
     if everything:
         cache.forget_output()  # until the new output is in place and recorded, trust nothing
-        tree.replace_all()
+        lagging = tree.replace_all()
     elif written or assets or stale:
         cache.forget_output()
         changed = [name for name, _ in written] + [name for _, name in assets]
         tree.replace_some(plan.lagging, changed, stale)
         lagging = {*changed, *stale}
     else:
-        lagging = None if plan.lagging is None else set(plan.lagging)
+        lagging = plan.lagging
     cache.record_output(plan, dict(rendered), lagging)
     return written, len(assets), len(stale)

@@ -105,15 +105,20 @@ class OutputTree:
                 os.unlink(f"{spare}/{name}")
                 _prune(os.path.dirname(f"{spare}/{name}"), spare)
 
-    def replace_all(self) -> None:
-        """The staging folder holds the whole new site: it becomes the output."""
+    def replace_all(self) -> frozenset[str] | None:
+        """The staging folder holds the whole new site: it becomes the output. Returns where
+        the spare now lags behind the output (None: unknown, it is made afresh next time)."""
         if self.output.is_dir():
             exchange(self.staging, self.output)
             _remove(self.spare)
             os.rename(self.staging, self.spare)  # the old output: the next build's spare
-        else:
-            self.output.parent.mkdir(parents=True, exist_ok=True)
-            os.rename(self.staging, self.output)
+            return None
+        self.output.parent.mkdir(parents=True, exist_ok=True)
+        os.rename(self.staging, self.output)
+        # A first build makes the spare at once: it costs little beside rendering every page,
+        # and the first edit after it would otherwise pay for it.
+        self._refresh_spare(None)
+        return frozenset()
 
     def replace_some(
         self, lagging: Collection[str] | None, changed: Iterable[str], stale: Iterable[str]

@@ -127,11 +127,12 @@ def test_a_second_build_waits_for_the_first(tmp_path: Path) -> None:
     with open(root / ".dialogue" / "build.lock", "a+") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)  # as a build in progress holds it
         waiting = start_build(root)
-        time.sleep(1.5)
+        assert waiting.stderr is not None
+        first = waiting.stderr.readline()  # blocks until the build says it waits (or ends)
+        assert "waiting for another build of this site" in first
         assert waiting.poll() is None, "the build did not wait for the lock"
         before = files_of(root / "public")
-    stderr = finished(waiting)
-    assert "waiting for another build of this site" in stderr
+    finished(waiting)
     assert files_of(root / "public") != before
 
 
@@ -142,7 +143,7 @@ def test_leftovers_of_killed_builds_are_swept(tmp_path: Path) -> None:
     for name in (".public.staging-999999", ".public.staging-1", ".public.old-4242"):
         write_files(root, {f"{name}/index.html": "half a site"})
     finished(start_build(root))  # nothing to write, and still it sweeps
-    assert [p.name for p in root.iterdir() if p.name.startswith(".public.")] == []
+    assert [p.name for p in root.iterdir() if p.name.startswith(".public.")] == [".public.spare"]
 
 
 def test_the_output_parked_by_a_killed_fallback_swap_comes_back(tmp_path: Path) -> None:
