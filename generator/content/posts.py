@@ -3,15 +3,18 @@ its images beside it (a page bundle)."""
 
 from __future__ import annotations
 
+import hashlib
 import sys
 from pathlib import Path
 
 from generator.config import LANGUAGES, Config
 from generator.content.fields import Fields, read_problems
+from generator.content.discover import bundle_files
 from generator.content.frontmatter import FrontMatter, parse
 from generator.diagnostics import Problem
 from generator.markdown import render_post
 from generator.model import Page, Post, Rendered
+from generator.nofollow import OUTSIDE, UnsafeFile, inside, read_bytes
 from generator.urls import slugify
 
 POST_KEYS = (
@@ -38,11 +41,12 @@ LINES_KEPT = ("author", "authors", "slug")  # what assemble.py may point at, onc
 
 
 def _bundle(path: Path) -> tuple[Path | None, tuple[Path, ...]]:
-    """A post's folder and the files beside its index.md, if it is a bundle."""
+    """A post's folder and the files beside its index.md, if it is a bundle. Links and hidden
+    files are not part of it (discover.py reports the links)."""
     if path.name != "index.md":
         return None, ()
-    files = sorted(p for p in path.parent.rglob("*") if p.is_file() and p.suffix != ".md")
-    return path.parent, tuple(files)
+    files = bundle_files(path.parent)
+    return path.parent, tuple(Path(name) for name in files if not name.endswith(".md"))
 
 
 def _default_slug(path: Path) -> str:
@@ -55,10 +59,14 @@ def shorten(text: str, limit: int = SUMMARY_CHARS) -> str:
     return text[: limit - 1].rsplit(" ", 1)[0].rstrip(",;:.-–") + "…"
 
 
-def _read(path: Path, root: Path) -> tuple[str, FrontMatter, list[Problem]]:
+def _read(path: Path, root: Path) -> tuple[str, FrontMatter, list[Problem], bytes]:
     rel = path.relative_to(root).as_posix()
-    fm = parse(path.read_bytes())
-    return rel, fm, read_problems(rel, fm)
+    try:
+        raw = read_bytes(path)
+    except UnsafeFile as exc:
+        return rel, FrontMatter(), [Problem(rel, 0, exc.message)], b""
+    fm = parse(raw)
+    return rel, fm, read_problems(rel, fm), raw
 
 
 def _render(fields: Fields, folder: Path | None) -> Rendered:
@@ -73,7 +81,7 @@ def _render(fields: Fields, folder: Path | None) -> Rendered:
 
 def read_post(path: Path, config: Config) -> tuple[Post | None, list[Problem]]:
     """Read, check and render one post; every problem is returned, none raised."""
-    rel, fm, problems = _read(path, config.root)
+    rel, fm, problems, _ = _read(path, config.root)
     if problems:
         return None, problems
     fields = Fields(rel, fm, problems)
@@ -94,8 +102,13 @@ def read_post(path: Path, config: Config) -> tuple[Post | None, list[Problem]]:
         fields.error("title", "title is empty")
     date = fields.date("date", tz)
     folder, bundle_files = _bundle(path)
+    bundle_names = {str(p) for p in bundle_files}
     image = fields.text("image") or None
-    if image and (folder is None or not (folder / image).is_file()):
+    image_path = inside(folder, image) if folder is not None and image else None
+    if image and folder is not None and image_path is None:
+        fields.error("image", f"image '{image}' {OUTSIDE}")
+        image = None
+    elif image and str(image_path) not in bundle_names:
         fields.error("image", f"image '{image}' not found beside the post (use a page bundle)")
         image = None
     post_lang = fields.choice("lang", LANGUAGES, config.language)
@@ -129,7 +142,7 @@ def read_post(path: Path, config: Config) -> tuple[Post | None, list[Problem]]:
 
 def read_page(path: Path, config: Config) -> tuple[Page | None, list[Problem]]:
     """Read and render one standalone page (content/pages)."""
-    rel, fm, problems = _read(path, config.root)
+    rel, fm, problems, raw = _read(path, config.root)
     if problems:
         return None, problems
     fields = Fields(rel, fm, problems)
@@ -151,6 +164,7 @@ def read_page(path: Path, config: Config) -> tuple[Page | None, list[Problem]]:
     rendered = _render(fields, folder)
     return Page(
         source=path,
+        digest=hashlib.blake2b(raw, digest_size=16).hexdigest(),
         title=title,
         rendered=rendered,
         menu=menu,
