@@ -17,13 +17,15 @@ from pathlib import Path
 
 from jinja2 import Environment, TemplateError, TemplateSyntaxError
 
-from generator import feeds, seo
+from generator import redirects
 from generator.diagnostics import Problem
 from generator.i18n import Strings
-from generator.memo import Memo
 from generator.model import Post, Site
 from generator.plan import Output, site_feeds
-from generator.templating import make_environment, speaking
+from generator.render import feeds
+from generator.render import sitemap as seo
+from generator.render.memo import Memo
+from generator.render.templating import make_environment, speaking
 from generator.themes import Theme
 from generator.urls import output_file
 from generator.workers import SharedSpans, can_fork, fork_shares
@@ -63,6 +65,12 @@ class Renderer:
             return seo.opml(site, context["feeds"])
         if output.renderer == "manifest":
             return seo.manifest(site)
+        if output.renderer == "redirect":
+            return redirects.redirect_page(
+                site, context["target"], context["title"], context["lang"]
+            )
+        if output.renderer == "redirect_map":
+            return redirects.redirect_map(context["redirects"])
         raise ValueError(f"no renderer named {output.renderer!r}")
 
 

@@ -25,8 +25,8 @@ from jinja2.runtime import Context
 from markupsafe import Markup
 
 from generator.i18n import Strings, format_day
-from generator.memo import Memo
 from generator.model import Author, Post, Site
+from generator.render.memo import Memo
 from generator.themes import Theme
 from generator.urls import slugify
 
@@ -192,6 +192,6 @@ def make_environment(
         writers=writers,
         main_menu=[p for p in site.pages if p.menu == "main"],
         footer_menu=[p for p in site.pages if p.menu == "footer"],
-        build_year=site.build_time.year,
+        build_year=site.build_year,
     )
     return env
