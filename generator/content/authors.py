@@ -83,6 +83,8 @@ def read_author(
         fields.error("avatar", f"avatar '{avatar}': {no_permission()}")
         avatar_source = None
     bio = fields.text("bio")
+    fields.bidi("name", fields.text("name"))
+    fields.bidi("department", fields.text("department"))
     author = Author(
         id=author_id,
         name=fields.text("name"),

@@ -17,6 +17,7 @@ from typing import Any
 
 import yaml
 
+from generator.content.characters import CONTROL
 from generator.content.frontmatter import decode
 from generator.diagnostics import Diagnostics
 from generator.model import Comment
@@ -81,12 +82,15 @@ def _scalar(value: Any) -> str:
 
 
 def _check_text(name: str, value: Any) -> None:
-    # A lone surrogate can't be written as UTF-8: YAML would write an escape it can't read back.
+    """What the build would refuse to read is never written: a lone surrogate (no UTF-8 for
+    it) or a control character (no XML for it)."""
     if isinstance(value, str):
         try:
             value.encode("utf-8")
         except UnicodeEncodeError as exc:
             raise ValueError(f"comment {name} is not valid Unicode text: {exc.reason}") from exc
+        if CONTROL.search(value):
+            raise ValueError(f"comment {name} holds a control character")
 
 
 def dump_comment(comment: CommentFile) -> str:

@@ -39,7 +39,9 @@ POST_KEYS = (
 PAGE_KEYS = ("title", "slug", "summary", "lang", "menu", "updated", "draft", "aliases")
 MENUS = ("main", "footer")
 SUMMARY_CHARS = 280
-LINES_KEPT = ("author", "authors", "slug", "aliases")  # what assemble.py may point at, once all is read
+MAX_TAGS = 20
+# The keys whose lines assemble.py may point at, once all is read.
+LINES_KEPT = ("author", "authors", "slug", "aliases", "tags", "department")
 
 
 def _bundle(path: Path) -> tuple[Path | None, tuple[Path, ...]]:
@@ -81,6 +83,33 @@ def _render(fields: Fields, folder: Path | None) -> Rendered:
     return rendered
 
 
+def _teaser(fields: Fields, folder: Path | None, bundle_files: tuple[Path, ...]) -> str | None:
+    """The ``image`` key: a file of the post's own bundle, or None (with the problem)."""
+    image = fields.text("image") or None
+    if not image:
+        return None
+    found = inside(folder, image) if folder is not None else None
+    if folder is not None and found is None:
+        fields.error("image", f"image '{image}' {OUTSIDE}")
+        return None
+    if found not in bundle_files:
+        fields.error("image", f"image '{image}' not found beside the post (use a page bundle)")
+        return None
+    return image
+
+
+def _tags(fields: Fields) -> tuple[str, ...]:
+    """At most MAX_TAGS: every tag page lists the tags of its posts, so 10,000 tags on one
+    post once made a build write 7.9 GB."""
+    tags = fields.strings("tags")
+    count = len(dict.fromkeys(tags))
+    if count > MAX_TAGS:
+        message = f"{count} tags, at most {MAX_TAGS} are allowed: keep the ones readers look for"
+        fields.error("tags", message)
+    fields.bidi("tags", *tags)
+    return tuple(map(sys.intern, tags))  # names shared by many posts: one string each
+
+
 def read_post(path: Path, config: Config) -> tuple[Post | None, list[Problem]]:
     """Read, check and render one post; every problem is returned, none raised."""
     rel, fm, problems, _ = _read(path, config.root)
@@ -103,20 +132,15 @@ def read_post(path: Path, config: Config) -> tuple[Post | None, list[Problem]]:
     if "title" in data and not title and isinstance(data["title"], str):
         fields.error("title", "title is empty")
     date = fields.date("date", tz)
+    fields.bidi("title", title)
     folder, bundle_files = _bundle(path)
-    bundle_names = {str(p) for p in bundle_files}
-    image = fields.text("image") or None
-    image_path = inside(folder, image) if folder is not None and image else None
-    if image and folder is not None and image_path is None:
-        fields.error("image", f"image '{image}' {OUTSIDE}")
-        image = None
-    elif image and str(image_path) not in bundle_names:
-        fields.error("image", f"image '{image}' not found beside the post (use a page bundle)")
-        image = None
+    image = _teaser(fields, folder, bundle_files)
     post_lang = fields.choice("lang", LANGUAGES, config.language)
+    department = fields.text("department")
+    fields.bidi("department", department)
     post = dict(
-        tags=tuple(map(sys.intern, fields.strings("tags"))),  # names shared by many posts
-        department=sys.intern(fields.text("department")),
+        tags=_tags(fields),
+        department=sys.intern(department),
         summary=fields.text("summary"),
         slug=fields.slug() or default_slug(path),
         draft=bool(fields.flag("draft", False)),
