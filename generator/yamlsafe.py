@@ -110,7 +110,8 @@ def _control_characters(node: yaml.Node | None, offset: int, out: list[tuple[int
 # Constructs whose start is where the writer must look: an unclosed quote or bracket makes the
 # parser give up lines later (at the end of the front matter), far from the mistake.
 _OPENED = {
-    "while scanning a quoted scalar": "the quote {char} opened here is never closed: add the closing {char}",
+    "while scanning a quoted scalar": "the quote {char} opened here is never closed: "
+    "add the closing {char}",
     "while parsing a flow sequence": "the list opened with '[' here is not closed: add ']'",
     "while parsing a flow mapping": "the mapping opened with '{{' here is not closed: add '}}'",
     "while scanning a simple key": "this line has no ':' after its key: write 'key: value'",
