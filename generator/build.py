@@ -287,7 +287,8 @@ def _build(
     global_key = _global_key(code, site, theme)
     copied = assets(site, theme)
     files = {
-        name: f"asset:{src}:{stat.st_size}:{stat.st_mtime_ns}"
+        # The mode too: a file that lost its read permission is copied again, and fails.
+        name: f"asset:{src}:{stat.st_size}:{stat.st_mtime_ns}:{stat.st_mode:o}"
         for src, name in copied
         for stat in (os.lstat(src),)
     }

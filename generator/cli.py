@@ -45,7 +45,7 @@ def _file_failure(exc: Exception, summary: str) -> int:
     if isinstance(exc, UnsafeFile):
         diag.error(exc.path, 0, exc.message)
     elif isinstance(exc, OSError):
-        diag.error(exc.filename or ".", 0, os_error_message(exc, "read or write"))
+        diag.error(exc.filename or ".", 0, os_error_message(exc, "read or write it"))
     diag.report()
     print(summary, file=sys.stderr)
     return 1

@@ -37,19 +37,19 @@ def link_message(path: Path | str) -> str:
     return f"symbolic link{target}: links are never read or published; put the file itself here"
 
 
-def no_permission(doing: str = "read") -> str:
-    return f"cannot {doing} it: permission denied (give the user running dialogue access)"
+def no_permission(doing: str = "read it") -> str:
+    return f"cannot {doing}: permission denied (give the user running dialogue access)"
 
 
-def os_error_message(exc: OSError, doing: str = "read") -> str:
+def os_error_message(exc: OSError, doing: str = "read it") -> str:
     """The reason an OSError gives, and the fix a writer can apply."""
     if exc.errno in (errno.EACCES, errno.EPERM):
         return no_permission(doing)
     if exc.errno == errno.EROFS:
-        return f"cannot {doing} it: the file system is read-only"
+        return f"cannot {doing}: the file system is read-only"
     if exc.errno == errno.ELOOP:
         return link_message(exc.filename or "")
-    return f"cannot {doing} it: {exc.strerror or exc}"
+    return f"cannot {doing}: {exc.strerror or exc}"
 
 
 def _open(path: Path | str) -> int:
@@ -111,7 +111,7 @@ def walk(folder: Path | str, *, skip_hidden: bool = False) -> Walk:
             with os.scandir(current) as entries:
                 listed = list(entries)
         except OSError as exc:
-            found.refused.append((current, os_error_message(exc, "read the folder")))
+            found.refused.append((current, os_error_message(exc, "list the folder")))
             continue
         for entry in listed:
             if skip_hidden and entry.name.startswith("."):
