@@ -53,7 +53,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 CORPORA = HERE / "corpora"
-GEN_CORPUS = Path("/work/shared/bench/gen_corpus.py")
+GEN_CORPUS = REPO.parent / "shared" / "bench" / "gen_corpus.py"  # ../shared beside the repository
 VENV_BIN = Path(sys.executable).parent
 GNU_TIME = Path("/usr/bin/time")
 # The build's clock, pinned so that every build (and the clean reference) is repeatable.

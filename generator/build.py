@@ -27,7 +27,7 @@ from generator.render import render_outputs
 from generator.themes import load_theme
 from generator.workers import default_jobs
 from generator.write.assets import assets
-from generator.write.output import write_output
+from generator.write.output import writable, write_output
 from generator.write.tree import OutputTree
 
 
@@ -66,8 +66,10 @@ def build(
     report = BuildReport(Diagnostics(root))
     diag = report.diag
     config = load_config(root, diag, base_url=base_url, output_dir=output_dir)
-    theme = load_theme(root, config.theme, diag) if config else None
-    if config is None or theme is None:
+    if config is None or (write and not writable(config, diag)):
+        return report
+    theme = load_theme(root, config.theme, diag)
+    if theme is None:
         return report
     jobs = jobs or default_jobs()
     with site_lock(root, write=write), _cycle_collector_paused():
@@ -91,7 +93,9 @@ def build(
             if diag.errors:
                 return report
             if write:
-                report.wrote(*write_output(tree, plan, rendered, copied, cache), len(plan.keys))
+                report.wrote(
+                    *write_output(tree, plan, rendered, copied, cache, diag), len(plan.keys)
+                )
                 report.output = tree.output
         finally:
             tree.discard_staging()

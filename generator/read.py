@@ -7,8 +7,7 @@ cache (incremental/) so that a rebuild reads only what changed.
 
 from __future__ import annotations
 
-import dataclasses
-import hashlib
+import os
 from pathlib import Path
 from typing import NamedTuple
 
@@ -80,6 +79,10 @@ def _read_posts(
 
 def read_content(config: Config, diag: Diagnostics, cache: Cache, jobs: int) -> Records:
     sources = discover(config.content_path)
+    for name, message in sources.refused:  # links and unreadable files: named, never followed
+        diag.error(name, 0, message)
+    if os.path.islink(config.content_path):
+        return Records([], [], [], [])
     authors: list[Author] = []
     for path in sources.authors:
         author, problems = read_author(path, config.root, cache.texts.bio_html)
@@ -92,7 +95,6 @@ def read_content(config: Config, diag: Diagnostics, cache: Cache, jobs: int) -> 
         page, problems = read_page(path, config)
         diag.extend(problems)
         if page:
-            digest = hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest()
-            pages.append(dataclasses.replace(page, digest=digest))
+            pages.append(page)
     comments = load_comments(config.content_path, diag, cache.texts.read)
     return Records(posts, pages, authors, comments)

@@ -73,7 +73,9 @@ class Cache:
         self.code = code_version()
         self.posts = PostStore(config, folder, self.code, use_old=use_old, persist=persist)
         self.texts = TextMemo(config, folder, self.code, use_old=use_old, persist=persist)
-        self.bodies = self.posts.bodies if persist else None  # else bodies stay in the records
+        # Posts read before keep their bodies here; posts read now without ``persist`` keep
+        # theirs in the records (``check``).
+        self.bodies = self.posts.bodies
         self.manifest = OutputManifest(config, folder)
         self.templates = folder / "templates" if persist else None  # Jinja's compiled theme
 
@@ -82,9 +84,10 @@ class Cache:
         was made from. While the site key is unchanged, nothing is planned; while only post
         bodies changed, only the outputs that show them are."""
         assets = {
-            name: f"asset:{src}:{stat.st_size}:{stat.st_mtime_ns}"
+            # The mode too: a file that lost its read permission is copied again, and fails.
+            name: f"asset:{src}:{stat.st_size}:{stat.st_mtime_ns}:{stat.st_mode:o}"
             for src, name in copied
-            for stat in (src.stat(),)
+            for stat in (os.lstat(src),)
         }
         out = self.config.output_path
         load = self.persist and self.use_old and out.is_dir()

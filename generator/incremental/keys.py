@@ -23,6 +23,7 @@ from typing import Any, NamedTuple
 
 import generator
 from generator.model import Author, Comment, Page, Post, Rendered, Site, Taxon, Thread
+from generator.nofollow import read_bytes
 from generator.plan.records import Output, Shared, comments_open
 
 _PLAIN = (str, int, float, bool, dt.datetime, dt.date)  # their repr() is their content
@@ -78,7 +79,7 @@ def code_version() -> str:
 
 
 def files_key(paths: list[Path]) -> str:
-    return digest(*(f"{p}:{p.read_bytes().hex()}" for p in paths))
+    return digest(*(f"{p}:{read_bytes(p).hex()}" for p in paths))
 
 
 def global_key(code: str, theme_files: list[Path], shared: Shared) -> str:

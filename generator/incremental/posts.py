@@ -15,11 +15,14 @@ from pathlib import Path
 from typing import Any
 
 from generator.config import Config
+from generator.content.discover import bundle_files
 from generator.content.posts import read_post
+from generator.diagnostics import Problem
 from generator.incremental import pickles
 from generator.incremental.bodies import Body, BodyStore
 from generator.incremental.keys import digest, metadata_key
 from generator.model import Post, Rendered
+from generator.nofollow import UnsafeFile, read_bytes
 
 _SHARDS = [f"{i:02x}" for i in range(256)]
 RACY_NS = 2_000_000_000  # the coarsest file time resolution in use (FAT: 2 s)
@@ -76,12 +79,11 @@ class PostStore:
     def _bundle_signature(name: str) -> str:
         if os.path.basename(name) != "index.md":
             return ""
-        path = Path(name)
         stats = [
-            f"{p.name}:{s.st_size}:{s.st_mtime_ns}"
-            for p in sorted(path.parent.rglob("*"))
-            if p.is_file() and p != path
-            for s in (p.stat(),)
+            f"{file}:{s.st_size}:{s.st_mtime_ns}"
+            for file in bundle_files(Path(os.path.dirname(name)))
+            if file != name
+            for s in (os.lstat(file),)
         ]
         return digest(*stats)
 
@@ -101,6 +103,8 @@ class PostStore:
         known = self.old_index.get(name)
         if known is None or known[0] >= self.racy_after or known[:3] != self._signature(name):
             return None
+        if not os.access(name, os.R_OK):  # read it again: the build reports it, not the cache
+            return None
         found = self._reusable(known[3])
         if found is not None:
             self.index[name] = known
@@ -111,7 +115,12 @@ class PostStore:
         """Key the file by its content; reuse what was read under that key, else read it.
         Runs in the reading workers: hashing happens in parallel too."""
         signature = self._signature(str(path))
-        key = digest(self.settings, str(path), signature[2], path.read_bytes())
+        try:
+            raw = read_bytes(path)
+        except UnsafeFile as exc:
+            problem = Problem(path.relative_to(config.root).as_posix(), 0, exc.message)
+            return "", (None, [problem]), (*signature, "")
+        key = digest(self.settings, str(path), signature[2], raw)
         found = self._reusable(key)
         if found is None:
             post, problems = read_post(path, config)
@@ -119,6 +128,8 @@ class PostStore:
         return key, found, (*signature, key)
 
     def put(self, path: Path, key: str, entry: Entry, record: IndexRecord) -> None:
+        if not key:
+            return  # not read (a link, no permission): nothing to remember
         self.index[str(path)] = record
         self.entries[key] = entry
 

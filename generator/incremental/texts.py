@@ -14,6 +14,7 @@ from generator.content.comments import CommentFile, read_comment
 from generator.diagnostics import Diagnostics, Problem
 from generator.incremental import pickles
 from generator.incremental.keys import digest
+from generator.incremental.posts import RACY_NS
 from generator.markdown import render_comment
 
 
@@ -35,15 +36,18 @@ class TextMemo:
         self.settings = digest(code, str(config.root))
         stored = pickles.load(self.path) if use_old else None
         valid = isinstance(stored, dict) and stored.get("settings") == self.settings
+        self.racy_after = os.stat(self.path).st_mtime_ns - RACY_NS if valid else 0
         self.old: dict[str, Any] = stored if valid else {"files": {}, "html": {}}  # type: ignore[assignment]
         self.files: dict[str, tuple[int, int, CommentFile | None, list[Problem]]] = {}
         self.html: dict[tuple[str, str], str] = {}  # (kind, Markdown) -> HTML
 
     def read(self, path: Path, diag: Diagnostics) -> CommentFile | None:
         name = str(path)
-        stat = os.stat(name)
+        stat = os.lstat(name)
         record = self.old["files"].get(name)
-        if record is None or record[:2] != (stat.st_mtime_ns, stat.st_size):
+        changed = record is None or record[:2] != (stat.st_mtime_ns, stat.st_size)
+        racy = stat.st_mtime_ns >= self.racy_after  # as for posts (posts.py)
+        if changed or racy or not os.access(name, os.R_OK):  # unreadable: report it, not the cache
             found = Diagnostics(diag.root)
             record = (stat.st_mtime_ns, stat.st_size, read_comment(path, found), found.problems)
         self.files[name] = record

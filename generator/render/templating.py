@@ -24,6 +24,7 @@ from jinja2 import (
 from jinja2.runtime import Context
 from markupsafe import Markup
 
+from generator.content.characters import BIDI
 from generator.i18n import Strings, format_day
 from generator.model import Author, Post
 from generator.plan.records import Shared
@@ -118,9 +119,13 @@ def make_environment(
     def authors_of(post: Post) -> list[Any]:
         return [authors[a] for a in post.author_ids]
 
-    def author_names(post: Post) -> str:
-        """'Anna Schmidt, Ben Okafor': plain names, as the archive lists them."""
-        return ", ".join(authors[a].name for a in post.author_ids)
+    def author_names(post: Post) -> Markup:
+        """'Anna Schmidt, Ben Okafor': plain names, as the archive lists them; a name holding
+        bidi controls in a <bdi>, so that it cannot reverse the names after it."""
+        names = (authors[a].name for a in post.author_ids)
+        return Markup(", ").join(
+            Markup("<bdi>%s</bdi>") % name if BIDI.search(name) else name for name in names
+        )
 
     taxon_urls = {(kind, slug): url(f"/{kind}/{slug}/") for kind, slug, _ in shared.taxa}
 

@@ -3,22 +3,21 @@
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterable
 from pathlib import Path
 
 from generator.model import Page, Post, Site
+from generator.nofollow import copy_file, walk
 from generator.themes import Theme
 
 
 def assets(site: Site, theme: Theme) -> list[tuple[Path, str]]:
     """(source file, output path) for every file copied as it is."""
     files: list[tuple[Path, str]] = []
-    for folder in theme.static_dirs:
+    for folder in theme.static_dirs:  # load_theme reported what walk refuses
         files.extend(
             (path, "static/" + path.relative_to(folder).as_posix())
-            for path in sorted(folder.rglob("*"))
-            if path.is_file()
+            for path in map(Path, walk(folder).files)
         )
     items: list[Post | Page] = [*site.posts, *site.pages]
     for item in items:
@@ -32,11 +31,12 @@ def assets(site: Site, theme: Theme) -> list[tuple[Path, str]]:
 
 
 def copy_assets(files: Iterable[tuple[Path, str]], staging: Path) -> int:
-    """Copy into ``staging`` (new files: never through a link into the output)."""
+    """Copy each file's bytes into ``staging``, never through a link (``UnsafeFile`` names the
+    one refused); new files, so never written through a hard link into the output either."""
     count = 0
     for source, name in files:
         target = staging / name
         target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(source, target)
+        copy_file(source, target)
         count += 1
     return count

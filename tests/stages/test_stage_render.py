@@ -64,3 +64,13 @@ def test_a_body_missing_from_the_store_names_its_post(
     with pytest.raises(BodyProblem) as raised:
         renderer.render(page)
     assert str(raised.value).startswith(f"{hello.file}:1: post body: its body is missing")
+
+
+def test_check_after_a_build_renders_the_bodies_the_build_stored(
+    make_site: Callable[..., Path], run_cli: RunCli
+) -> None:
+    root = make_site({"content/posts/hello.md": post("Hello", date="2026-11-01")})
+    assert run_cli(["build", "-q"], root)[0] == 0
+    code, out, err = run_cli(["check"], root)
+    assert (code, err) == (0, ""), err
+    assert out.startswith("check: ok")
