@@ -62,6 +62,9 @@ def main() -> int:
         compileall.compile_dir(code, quiet=1)
         roots[name] = base / name / "site"
         shutil.copytree(corpus, roots[name], ignore=shutil.ignore_patterns(".dialogue", "public"))
+        # Each version with its own theme, as a site's own: an installed Dialogue's built-in
+        # themes would be the same folder for both.
+        shutil.copytree(checkout / "themes", roots[name] / "themes")
     posts = sorted((roots["old"] / "content" / "posts").rglob("*.md"))
     edited = posts[len(posts) // 2].relative_to(roots["old"])
     for name, code in versions.items():
