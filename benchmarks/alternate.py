@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import compileall
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -25,18 +26,23 @@ GNU_TIME = Path("/usr/bin/time")
 NOW = "2026-01-15T12:00:00+00:00"
 
 
-def build(code: Path, root: Path) -> tuple[float, int]:
-    """Seconds and peak resident MB of ``dialogue build`` of ``root`` with ``code``."""
+def build(code: Path, root: Path) -> tuple[float, int, float]:
+    """Seconds, peak resident MB and CPU seconds (user and system, workers included) of
+    ``dialogue build`` of ``root`` with ``code``. CPU time moves less than wall time when
+    others load the machine."""
     env = {**os.environ, "PYTHONPATH": str(code), "DIALOGUE_NOW": NOW}
     command = [sys.executable, "-m", "generator", "build", "-q"]
     peak_file = root.parent / f"{root.name}.peak"
     if GNU_TIME.exists():
         command = [str(GNU_TIME), "-f", "%M", "-o", str(peak_file), *command]
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     subprocess.run(command, cwd=root, env=env, check=True)
     seconds = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
     peak = int(peak_file.read_text().split()[-1]) // 1024 if GNU_TIME.exists() else 0
-    return seconds, peak
+    return seconds, peak, cpu
 
 
 def main() -> int:
@@ -68,10 +74,11 @@ def main() -> int:
     posts = sorted((roots["old"] / "content" / "posts").rglob("*.md"))
     edited = posts[len(posts) // 2].relative_to(roots["old"])
     for name, code in versions.items():
-        seconds, peak = build(code, roots[name])
-        print(f"{name} cold {seconds:.2f} s, peak {peak} MB", flush=True)
+        seconds, peak, cpu = build(code, roots[name])
+        print(f"{name} cold {seconds:.2f} s (CPU {cpu:.2f} s), peak {peak} MB", flush=True)
     times: dict[str, list[float]] = {f"{n} {s}": [] for s in ("warm", "one-edit") for n in versions}
     peaks: dict[str, int] = dict.fromkeys(times, 0)
+    cpus: dict[str, list[float]] = {key: [] for key in times}
     for round_ in range(args.rounds):
         for step in ("warm", "one-edit"):
             for name, code in versions.items():
@@ -79,12 +86,14 @@ def main() -> int:
                     source = roots[name] / edited
                     text = source.read_text(encoding="utf-8")
                     source.write_text(text + f"\nEin Satz mehr, Runde {round_}.\n", "utf-8")
-                seconds, peak = build(code, roots[name])
+                seconds, peak, cpu = build(code, roots[name])
                 times[f"{name} {step}"].append(seconds)
+                cpus[f"{name} {step}"].append(cpu)
                 peaks[f"{name} {step}"] = max(peaks[f"{name} {step}"], peak)
         print(f"round {round_ + 1}: " + ", ".join(f"{k} {v[-1]:.2f}" for k, v in times.items()))
     for key, values in times.items():
-        print(f"{key:14} median {statistics.median(values):.2f} s  peak {peaks[key]} MB")
+        wall, cpu = statistics.median(values), statistics.median(cpus[key])
+        print(f"{key:14} median {wall:.2f} s  CPU {cpu:.2f} s  peak {peaks[key]} MB")
     shutil.rmtree(base, ignore_errors=True)
     return 0
 
