@@ -28,7 +28,7 @@ from comments_moderation.queue.base import Queue, Tx
 from comments_moderation.queue.records import QueueError, QueueUnavailable
 
 CONNECT_TIMEOUT = 5  # seconds; libpq's connect_timeout unless the URL sets one
-WAIT_FOR_CONNECTION = 5.0  # how long an operation waits for a pooled connection
+WAIT_FOR_CONNECTION = 3.0  # how long an operation waits for a pooled connection
 MIGRATION_LOCK = 0x6469616C6F677565  # "dialogue": the advisory lock migrations take
 
 # Each entry moves the schema from version i to i + 1, in one transaction. Never edit an entry
