@@ -41,6 +41,7 @@ from generator.content.posts import read_page
 from generator.diagnostics import Diagnostics
 from generator.model import Author, Page, Post, Site
 from generator.plan import Output, outputs_showing, plan_outputs
+from generator.queue_exposure import check_queue_location
 from generator.themes import Theme, load_theme
 from generator.urls import output_file
 from generator.workers import can_fork, default_jobs, fork_map
@@ -248,6 +249,7 @@ def _build(
     config = load_config(root, diag, base_url=base_url, output_dir=output_dir)
     if config is None:
         return report
+    check_queue_location(config, diag)
     theme = load_theme(root, config.theme, diag)
     jobs = jobs or default_jobs()
     code = code_version()
