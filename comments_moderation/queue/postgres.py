@@ -168,10 +168,13 @@ class PostgresQueue(Queue):
             self._migrated = False
             if wait:
                 self._ensure_schema()
+            size = max(1, pool_size)
             self.pool = ConnectionPool(
                 self._conninfo,
-                min_size=1,
-                max_size=max(1, pool_size),
+                # A server keeps all its connections open (a pool grows one at a time, and a
+                # burst would wait for it); a command opens one and maybe a second.
+                min_size=1 if wait else size,
+                max_size=size,
                 open=False,
                 check=ConnectionPool.check_connection,  # a server restart is noticed here
                 timeout=WAIT_FOR_CONNECTION,
