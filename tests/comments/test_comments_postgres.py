@@ -111,7 +111,6 @@ def test_processes_starting_at_once_migrate_once(postgres: pgserver.Databases) -
     with psycopg.connect(url) as conn:
         assert conn.execute("SELECT version FROM schema_version").fetchall() == [(1,)]
         assert conn.execute("SELECT count(*) FROM settings").fetchone() == (1,)
-    postgres.drop(url)
 
 
 @pytest.fixture
@@ -233,10 +232,8 @@ def test_a_decision_waits_for_a_concurrent_one(site_pg: Site) -> None:
 
 
 @pytest.fixture
-def site_pg(postgres: pgserver.Databases, tmp_path: Path) -> Iterator[Site]:
-    url = postgres.create()
-    yield make_site(tmp_path / "site", queue_url=url)
-    postgres.drop(url)
+def site_pg(postgres: pgserver.Databases, tmp_path: Path) -> Site:
+    return make_site(tmp_path / "site", queue_url=postgres.create())
 
 
 def test_an_unreachable_or_unreadable_url_is_a_clear_error(tmp_path: Path) -> None:
