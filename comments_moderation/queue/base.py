@@ -141,6 +141,16 @@ class Queue(ABC):
                 new = replace(new, spam_reasons=(*new.spam_reasons, "duplicate"))
             return self._insert(tx, new, now)
 
+    def add_imported(self, comment_id: str, new: NewComment, created: dt.datetime) -> bool:
+        """A pending comment brought from another system (``dialogue import``), under the id
+        and time it was given there; False if the queue already has that id (an import run
+        again)."""
+        with self.transaction() as tx:
+            if tx.one("SELECT 1 AS found FROM comments WHERE id = ?", (comment_id,)):
+                return False
+            self._insert(tx, new, created, id=comment_id)
+            return True
+
     def parent_ok(self, post: str, parent: str) -> bool:
         """Replies go only under approved comments of the same post."""
         with self.transaction(write=False) as tx:
