@@ -291,11 +291,11 @@ def make_application(config: Config, extra_origins: Iterable[str] = ()) -> Intak
     return Intake(config, extra_origins)
 
 
-_lazy: WSGIApp | None = None
+_lazy: Intake | None = None
 _lazy_lock = threading.Lock()
 
 
-def _load_from_environment() -> WSGIApp:
+def _load_from_environment() -> Intake:
     root = Path(os.environ.get("DIALOGUE_SITE_ROOT") or ".").resolve()
     diag = Diagnostics(root)
     config = load_config(root, diag)
