@@ -22,6 +22,7 @@ from generator.incremental import Cache
 from generator.incremental.lock import site_lock
 from generator.model import Site
 from generator.plan.records import shared_view
+from generator.queue_exposure import check_queue_location
 from generator.read import read_content
 from generator.render import render_outputs
 from generator.themes import load_theme
@@ -66,13 +67,16 @@ def build(
     report = BuildReport(Diagnostics(root))
     diag = report.diag
     config = load_config(root, diag, base_url=base_url, output_dir=output_dir)
-    if config is None or (write and not writable(config, diag)):
+    if config is None:
         return report
+    check_queue_location(config, diag)  # a queue of e-mail addresses git would commit
     theme = load_theme(root, config.theme, diag)
     if theme is None:
         return report
     jobs = jobs or default_jobs()
     with site_lock(root, write=write), _cycle_collector_paused():
+        if write and not writable(config, diag):  # checked while no other build writes
+            return report
         tree = OutputTree(config.output_path)
         if write:
             tree.sweep()  # what killed builds left; first of all, the output back in its place

@@ -31,8 +31,12 @@ def site_lock(root: Path, *, write: bool) -> Iterator[None]:
     if fcntl is None or not (write or path.parent.is_dir()):
         yield
         return
-    path.parent.mkdir(parents=True, exist_ok=True)
-    descriptor = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        descriptor = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    except PermissionError:  # .dialogue/ read-only: the build reports it (write/output.py)
+        yield
+        return
     try:
         kind = fcntl.LOCK_EX if write else fcntl.LOCK_SH
         try:

@@ -71,7 +71,11 @@ def unwritable(folder: Path, *, whole: bool = False) -> list[Path]:
         wanted.append(_nearest(folder.parent))
         for parent, folders, files in os.walk(folder) if whole else ():
             wanted += [Path(parent, name) for name in (*folders, *files)]
-    return [p for p in wanted if not os.access(p, os.W_OK | (os.X_OK if p.is_dir() else 0))]
+    return [
+        p
+        for p in wanted
+        if not os.access(p, os.W_OK | (os.X_OK if p.is_dir() else 0)) and os.path.lexists(p)
+    ]
 
 
 def writable(config: Config, diag: Diagnostics) -> bool:
