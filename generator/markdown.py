@@ -4,7 +4,8 @@ Posts: CommonMark plus tables, strikethrough, footnotes, task lists, heading anc
 Pygments highlighting; links only to relative URLs and http(s), mailto and tel; raw HTML is
 allowed, but a post that has any passes an allow-list (nh3), and whatever it removes is reported
 as a warning with its line. Comments: no raw HTML, no images, no headings, only http(s) and
-mailto links, each with rel="nofollow ugc noopener", and nh3 as a second wall.
+mailto links and paths on this site ("/2026/02/post/"), each with rel="nofollow ugc noopener",
+and nh3 as a second wall.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from functools import cache
 from html import escape
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from urllib.parse import unquote
 
 from generator.images import image_size
 from generator.model import Heading, Rendered
@@ -279,6 +281,28 @@ def render_post(
 
 COMMENT_SCHEMES = ("http:", "https:", "mailto:")
 _COMMENT_REL = "nofollow ugc noopener"
+# Browsers read "//host" and "/\\host" (a backslash is a slash to them, and they drop tabs and
+# newlines first) as another site: a site path is "/" then anything but those, decoded or not.
+_OFF_SITE = re.compile(r"^/[/\\]|[\\\x00-\x1f\x7f-\x9f]")
+
+
+def _site_path(url: str) -> bool:
+    """Whether a comment link is a path on this site, such as "/2026/02/post/"."""
+    return url.startswith("/") and not _OFF_SITE.search(url) and not _OFF_SITE.search(unquote(url))
+
+
+_comment_scheme_ok = _link_check(COMMENT_SCHEMES, relative=False)
+
+
+def _comment_link_ok(url: str) -> bool:
+    return _site_path(url) or _comment_scheme_ok(url)
+
+
+def _comment_href(element: str, attribute: str, value: str) -> str | None:
+    """nh3's second wall: it passes every relative URL, a comment may only keep site paths."""
+    if attribute == "href" and value.startswith("/") and not _site_path(value):
+        return None
+    return value
 
 
 @cache
@@ -289,7 +313,7 @@ def _comment_parser() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": False, "maxNesting": 20})
     md.enable("strikethrough")
     md.disable(["image", "heading", "lheading", "html_block", "html_inline", "reference"])
-    md.validateLink = _link_check(COMMENT_SCHEMES, relative=False)  # type: ignore[method-assign,assignment]
+    md.validateLink = _comment_link_ok  # type: ignore[method-assign,assignment]
     return md
 
 
@@ -303,6 +327,7 @@ def render_comment(body: str) -> str:
         tags={"p", "br", "a", "em", "strong", "code", "pre", "blockquote", "ul", "ol", "li"}
         | {"del", "s", "hr"},
         attributes={"a": {"href"}, "ol": {"start"}},
+        attribute_filter=_comment_href,
         url_schemes={"http", "https", "mailto"},
         link_rel=_COMMENT_REL,
         strip_comments=True,

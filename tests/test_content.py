@@ -529,6 +529,33 @@ def test_comment_renderer_allows_the_harmless() -> None:
     assert "# keine Überschrift" in text_of(html)
 
 
+def test_comment_renderer_links_paths_on_this_site() -> None:
+    html = render_comment("Siehe [Beitrag zur API v2](/2026/02/cloud-api-v2-migration/#c-1).")
+    expected = '<a href="/2026/02/cloud-api-v2-migration/#c-1" rel="nofollow ugc noopener">'
+    assert expected in html
+
+
+# Each would leave the site (a browser reads "/\\" as "//" and drops tabs) or is relative to
+# the page; none may become a link. Chromium resolves them too: tests/browser/test_browser_xss.py.
+OFF_SITE_PATHS = [
+    "//evil.example/",
+    "<//evil.example/>",
+    "/\\evil.example/",
+    "</\tevil.example/>",
+    "/%5Cevil.example/",
+    "/%2F/evil.example/",
+    "/%09/evil.example/",
+    "next/page/",
+    "../page/",
+]
+
+
+@pytest.mark.parametrize("target", OFF_SITE_PATHS)
+def test_comment_renderer_refuses_other_relative_links(target: str) -> None:
+    html = render_comment(f"[here]({target})")
+    assert "<a" not in html, html
+
+
 def test_comment_renderer_escapes_raw_html() -> None:
     html = render_comment('<b onclick="x()">fett</b> <script>alert(1)</script>')
     assert elements(html) == elements("<p></p>")
