@@ -313,7 +313,7 @@ def _comment_parser() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": False, "maxNesting": 20})
     md.enable("strikethrough")
     md.disable(["image", "heading", "lheading", "html_block", "html_inline", "reference"])
-    md.validateLink = _comment_link_ok  # type: ignore[method-assign,assignment]
+    md.validateLink = _comment_link_ok  # type: ignore[method-assign]
     return md
 
 
