@@ -108,3 +108,21 @@ def test_sticky_posts_come_first_on_the_home_page(
     assert home.index("Old news") < home.index("New news")
     feed = (root / "public/feed.xml").read_text("utf-8")
     assert feed.index("New news") < feed.index("Old news")  # feeds stay by date
+
+
+def test_a_sticky_post_says_it_is_pinned_on_the_home_page_only(
+    make_site: Callable[..., Path], run_cli: RunCli
+) -> None:
+    root = make_site(
+        {
+            "content/posts/old.md": post("Old news", date="2020-01-01", sticky="true", tags="[x]"),
+            "content/posts/new.md": post("New news", date="2024-01-01", tags="[x]"),
+        }
+    )
+    assert run_cli(["build"], root)[0] == 0
+    home = (root / "public/index.html").read_text("utf-8")
+    label = '<span class="badge">Pinned</span>'
+    assert home.count(label) == 1
+    assert home.index(label) < home.index("Old news") < home.index("New news")
+    assert "Pinned" not in (root / "public/tags/x/index.html").read_text("utf-8")
+    assert "Pinned" not in (root / "public/2020/01/old/index.html").read_text("utf-8")

@@ -22,7 +22,7 @@ from xml.etree import ElementTree as ET
 
 import feedparser
 import pytest
-from htmlcheck import elements, page_links, page_violations
+from htmlcheck import elements, page_links, page_violations, text_of
 from sitetools import GOLDEN, TESTS, RunCli
 
 BASE = "https://blog.example.com/"
@@ -305,6 +305,11 @@ def test_pagination(public: Path) -> None:
     assert 'href="/2026/03/alte-antwort/"' in second
     assert not (public / "page/3").exists()
     assert (public / "departments/kommunikation/index.html").is_file()
+
+
+def test_a_department_page_counts_its_posts_in_words(public: Path) -> None:
+    text = " ".join(text_of(read(public, "departments/kundenservice/index.html")).split())
+    assert "1 Beitrag · Kundenservice als Feed abonnieren" in text
 
 
 def test_drafts_and_scheduled_posts_are_nowhere(public: Path) -> None:
