@@ -8,7 +8,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from sitetools import RunCli, post
+from htmlcheck import elements
+from sitetools import MINIMAL_SITE_YAML, RunCli, post
 
 PAGE = "---\ntitle: Impressum\naliases: [/impressum.html, '/?page_id=2']\n---\n\nAcme GmbH\n"
 
@@ -36,6 +37,26 @@ def test_aliases_become_redirect_pages_and_a_map(
     assert (public / "static/redirects.js").is_file()
     assert "redirects.js" in (public / "index.html").read_text("utf-8")
     assert "redirects.js" not in (public / "2024/03/hello/index.html").read_text("utf-8")
+
+
+@pytest.mark.parametrize(
+    ("base_url", "path"), [("https://example.com/", "/"), ("https://example.com/blog/", "/blog/")]
+)
+def test_an_alias_page_sends_readers_to_a_path_on_the_same_host(
+    make_site: Callable[..., Path], run_cli: RunCli, base_url: str, path: str
+) -> None:
+    """A copy served on another host or port (a preview, a mirror) keeps its readers there;
+    search engines still learn the address under base_url."""
+    config = MINIMAL_SITE_YAML.replace("https://example.com/", base_url)
+    root = make_site({"site.yaml": config, "content/posts/hello.md": post("Hi", aliases="[/old/]")})
+    assert run_cli(["build"], root)[0] == 0
+    target = f"{path}2024/03/hello/"
+    links = {
+        (e.tag, *sorted(e.attrs)) for e in elements((root / "public/old/index.html").read_text())
+    }
+    assert ("meta", ("content", f"0; url={target}"), ("http-equiv", "refresh")) in links
+    assert ("a", ("href", target)) in links
+    assert ("link", ("href", f"{base_url}2024/03/hello/"), ("rel", "canonical")) in links
 
 
 def test_a_site_without_query_aliases_loads_no_script(
