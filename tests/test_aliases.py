@@ -147,3 +147,30 @@ def test_a_sticky_post_says_it_is_pinned_on_the_home_page_only(
     assert home.index(label) < home.index("Old news") < home.index("New news")
     assert "Pinned" not in (root / "public/tags/x/index.html").read_text("utf-8")
     assert "Pinned" not in (root / "public/2020/01/old/index.html").read_text("utf-8")
+
+
+def test_comments_left_under_a_renamed_slug_say_where_they_belong(
+    make_site: Callable[..., Path], run_cli: RunCli
+) -> None:
+    comment = (
+        "id: 01JA0000000000000000000001\npost: old-name\nparent: null\nname: Leser\n"
+        "created: 2024-03-02T08:00:00+01:00\napproved: 2024-03-02T09:00:00+01:00\n"
+        "approved_by: alice\nstaff: null\nbody: |\n  Gut.\n"
+    )
+    root = make_site(
+        {
+            "content/posts/new-name.md": post("Renamed", aliases="[/2024/03/old-name/]"),
+            "content/comments/old-name/01JA0000000000000000000001.yaml": comment,
+            "content/comments/gone/01JA0000000000000000000001.yaml": comment.replace(
+                "post: old-name", "post: gone"
+            ),
+        }
+    )
+    _, _, err = run_cli(["check"], root)
+    assert (
+        "content/comments/old-name/01JA0000000000000000000001.yaml:2: warning: comment on unknown"
+        " post 'old-name': it is not shown; content/posts/new-name.md has the alias"
+        " '/2024/03/old-name/': if that post was 'old-name', move content/comments/old-name/ to"
+        " content/comments/new-name/"
+    ) in err, err
+    assert "post 'gone': it is not shown\n" in err, err
