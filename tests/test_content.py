@@ -332,6 +332,22 @@ def test_comment_file_layout(tmp_path: Path) -> None:
     assert round_trip(reply, tmp_path)[0] == reply
 
 
+def test_comment_file_keeps_a_language_of_its_own(tmp_path: Path) -> None:
+    english = dataclasses.replace(COMMENT, lang="pt-BR")
+    assert "staff: null\nlang: pt-BR\nbody: |\n" in dump_comment(english)
+    assert "lang" not in dump_comment(COMMENT)  # omitted when the post's language holds
+    assert round_trip(english, tmp_path)[0] == english
+
+
+@pytest.mark.parametrize("value", ["Deutsch", "de_DE", "en-", "x"])
+def test_comment_file_refuses_a_language_that_is_no_tag(value: str, tmp_path: Path) -> None:
+    loaded, diag = round_trip(dataclasses.replace(COMMENT, lang=value), tmp_path)
+    assert loaded is None
+    assert [(p.line, p.message.split(":")[0]) for p in diag.problems] == [
+        (9, f"lang '{value}' is not a language tag")
+    ]
+
+
 def test_comment_file_refuses_what_it_cannot_store() -> None:
     with pytest.raises(ValueError, match="not valid Unicode"):
         dump_comment(dataclasses.replace(COMMENT, body="lone \ud800 surrogate"))

@@ -24,6 +24,7 @@ import feedparser
 import pytest
 from htmlcheck import elements, page_links, page_violations, text_of
 from sitetools import GOLDEN, TESTS, RunCli
+from sitetools import post as post_text
 
 BASE = "https://blog.example.com/"
 SITEMAP_NS = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
@@ -392,6 +393,28 @@ def test_languages_and_localised_dates(public: Path) -> None:
     assert '<html lang="de"' in german and "5. Oktober 2026" in german
     archive = read(public, "archive/index.html")
     assert "Oktober 2026" in archive and "März 2026" in archive
+
+
+def test_a_comment_in_another_language_says_so(
+    make_site: Callable[..., Path], run_cli: RunCli
+) -> None:
+    """A German reply under an English post: ``lang`` in its file, ``lang`` on its text."""
+    files = {"content/posts/hello.md": post_text("Hello", lang="en")}
+    for number, lang in ((1, "de"), (2, "en"), (3, None)):
+        files[f"content/comments/hello/01JA000000000000000000000{number}.yaml"] = (
+            f"id: 01JA000000000000000000000{number}\npost: hello\nparent: null\nname: Leser\n"
+            "created: 2024-03-02T08:00:00+01:00\napproved: 2024-03-02T09:00:00+01:00\n"
+            "approved_by: alice\nstaff: null\n"
+            + (f"lang: {lang}\n" if lang else "")
+            + f"body: |\n  Text {number}.\n"
+        )
+    root = make_site(files)
+    code, _, err = run_cli(["build"], root)
+    assert code == 0, err
+    page = (root / "public/2024/03/hello/index.html").read_text("utf-8")
+    bodies = [dict(e.attrs) for e in elements(page) if ("class", "comment-body") in e.attrs]
+    assert [b.get("lang") for b in bodies] == ["de", None, None]
+    assert all(b["dir"] == "auto" for b in bodies)
 
 
 def test_bundle_images_are_copied(public: Path) -> None:
