@@ -582,7 +582,8 @@ def test_comment_renderer_pathological_input(
     [
         "- one\n  - two\n    - three\n      - four\n\n> quote\n> > inner\n\n1. a\n2. b",
         "[docs](https://example.com/) and [[[three deep]]](https://example.com/a) and [x]",
-        "`[code [with] brackets](x)` and\n\n```\n- - - - - - - - - - a\n```\n~~~\n> > > > > > > > > >\n~~~",
+        "`[code [with] brackets](x)` and\n\n```\n- - - - - - - - - - a\n```\n"
+        "~~~\n> > > > > > > > > >\n~~~",
         "[a [b](https://b.example/) c](https://a.example/) *em* **strong** ~~gone~~",
         "> - > - > quoted lists\n\n" + "- " * 8 + "eight deep",
     ],
