@@ -13,11 +13,9 @@ import contextlib
 import errno
 import os
 import re
-import sqlite3
 from pathlib import Path
 
-from comments_moderation import db, queue
-from comments_moderation.queue import QueuedComment
+from comments_moderation.queue import Queue, QueuedComment, QueueError, open_queue
 from generator.config import Config
 from generator.content.comments import TEMPORARY, CommentFile, comment_path, dump_comment
 from generator.diagnostics import Problem
@@ -140,19 +138,19 @@ def remove(comment: QueuedComment, config: Config) -> bool:
     return True
 
 
-def missing(conn: sqlite3.Connection, config: Config) -> list[QueuedComment]:
+def missing(queue: Queue, config: Config) -> list[QueuedComment]:
     """Approved comments whose file this checkout lacks."""
-    return [c for c in queue.list_comments(conn, "approved") if not path_for(c, config).exists()]
+    return [c for c in queue.list("approved") if not path_for(c, config).exists()]
 
 
-def repair(conn: sqlite3.Connection, config: Config) -> list[str]:
+def repair(queue: Queue, config: Config) -> list[str]:
     """Bring files in line with the queue; returns what was done, one line each."""
     done = sweep_leftovers(config)
-    for comment in missing(conn, config):
+    for comment in missing(queue, config):
         path = write(comment, config)
         done.append(f"restored {path.relative_to(config.root).as_posix()}")
     for status in ("rejected", "spam"):
-        for comment in queue.list_comments(conn, status):
+        for comment in queue.list(status):
             # Only a comment once approved can have a file; a deletion interrupted by a crash.
             if comment.approved is not None and remove(comment, config):
                 done.append(f"removed {path_for(comment, config).relative_to(config.root)}")
@@ -165,23 +163,23 @@ MISSING = (
 )
 
 
-def before_build(config: Config, *, restore: bool) -> tuple[list[str], list[Problem]]:
-    """What a build (``restore``) or check (not) does about this machine's queue first: an
-    approval killed between its two steps left a comment approved without its file, and the
-    build would publish the site without it. A build writes the files, as every comments
-    command does; check, which writes nothing, warns. Returns (lines done, problems)."""
+def before_build(
+    config: Config, location: Path, *, restore: bool
+) -> tuple[list[str], list[Problem]]:
+    """What a build (``restore``) or check (not) does first about the queue file of this
+    machine at ``location``: an approval killed between its two steps left a comment approved
+    without its file, and the build would publish the site without it. A build writes the
+    files, as every comments command does; check, which writes nothing, warns. (A shared
+    PostgreSQL queue is left to `dialogue comments publish`: see commands.Context.repair.)
+    Returns (lines done, problems)."""
+    shown = _shown(location, config)
     try:
-        conn = db.connect(config.queue_path)
-    except db.QueueError as exc:
-        return [], [Problem(_shown(config.queue_path, config), 0, str(exc), "warning")]
-    try:
-        if restore:
-            return repair(conn, config), []
-        return [], [
-            Problem(_shown(path_for(c, config), config), 0, MISSING, "warning")
-            for c in missing(conn, config)
-        ]
-    except (OSError, sqlite3.Error) as exc:
-        return [], [Problem(_shown(config.queue_path, config), 0, f"cannot sync: {exc}", "warning")]
-    finally:
-        conn.close()
+        with open_queue(location) as queue:
+            if restore:
+                return repair(queue, config), []
+            return [], [
+                Problem(_shown(path_for(c, config), config), 0, MISSING, "warning")
+                for c in missing(queue, config)
+            ]
+    except (OSError, QueueError) as exc:
+        return [], [Problem(shown, 0, f"cannot bring comment files up to date: {exc}", "warning")]

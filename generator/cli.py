@@ -58,13 +58,17 @@ def _comment_files_first(*, restore: bool) -> list[Problem]:
     Only a queue file that exists here is opened: a build without one loads nothing more."""
     from generator.config import load_config
     from generator.diagnostics import Diagnostics
+    from generator.queue_exposure import URL_SCHEMES
 
     config = load_config(_site_root(), Diagnostics(_site_root()))
-    if config is None or not config.comments.enabled or not config.queue_path.is_file():
+    if config is None or not config.comments.enabled:
         return []
+    location = os.environ.get("DIALOGUE_QUEUE", "").strip() or config.comments.queue
+    if location.startswith(URL_SCHEMES) or not (config.root / location).is_file():
+        return []  # a shared queue is for `dialogue comments publish`; no queue, nothing to do
     from comments_moderation.publish import before_build
 
-    done, problems = before_build(config, restore=restore)
+    done, problems = before_build(config, (config.root / location).resolve(), restore=restore)
     for line in done:
         print(f"repair: {line}", file=sys.stderr)
     return problems
