@@ -3,8 +3,10 @@ generator's ``dump_comment`` (the one owner of the format). No email or address 
 them: ``CommentFile`` has no field for either.
 
 The queue is decided first and the file written second. A crash in between leaves an approved
-row without its file (or a deleted row with its file), which ``repair`` (run by ``list`` and
-``approve``) puts right, so the queue stays the truth and no approved comment is lost.
+row without its file (or a deleted row with its file), which ``repair`` (run by ``list``,
+``approve`` and, with a queue file on this machine, ``dialogue build``) puts right, so the queue
+stays the truth and no approved comment is lost. Files are written in ``.dialogue/tmp/`` and
+renamed into place: a killed write leaves nothing in content/.
 """
 
 from __future__ import annotations
