@@ -20,6 +20,7 @@ from comments_moderation.commands import HANDLERS as READ_HANDLERS
 from comments_moderation.commands import Context, Usage
 from comments_moderation.decisions import HANDLERS as DECISION_HANDLERS
 from comments_moderation.queue import STATUSES
+from comments_moderation.report.command import HANDLERS as REPORT_HANDLERS
 from generator.config import load_config
 from generator.diagnostics import Diagnostics
 
@@ -93,6 +94,11 @@ def add_arguments(subparsers: Any) -> argparse.ArgumentParser:
     purge.add_argument("--older-than", type=_days, required=True, metavar="DAYS")
     purge.add_argument("--by", metavar="AUTHOR_ID", help=by_help)
 
+    report = commands.add_parser(
+        "report", help="the oversight report as one HTML file with charts (not part of the site)"
+    )
+    report.add_argument("--out", required=True, metavar="FILE", help="e.g. report.html")
+
     serve = commands.add_parser("serve", help="run the intake endpoint under waitress")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=DEFAULT_PORT, help="0 picks a free port")
@@ -145,7 +151,7 @@ def run(args: argparse.Namespace, root: Path) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     context = Context(config=config, conn=conn, root=root)
-    handler = {**READ_HANDLERS, **DECISION_HANDLERS}[args.comments_command]
+    handler = {**READ_HANDLERS, **DECISION_HANDLERS, **REPORT_HANDLERS}[args.comments_command]
     try:
         return handler(context, args)
     except Usage as exc:

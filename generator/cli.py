@@ -12,6 +12,7 @@ from pathlib import Path
 
 from generator import __version__
 from generator.assemble import BuildOptions
+from generator.clock import pinned_now
 
 
 def _site_root() -> Path:
@@ -20,11 +21,7 @@ def _site_root() -> Path:
 
 def _now() -> dt.datetime | None:
     """The build's clock: DIALOGUE_NOW (an ISO datetime) pins it, so test builds are repeatable."""
-    value = os.environ.get("DIALOGUE_NOW")
-    if not value:
-        return None
-    now = dt.datetime.fromisoformat(value)
-    return now if now.tzinfo else now.replace(tzinfo=dt.UTC)
+    return pinned_now()
 
 
 def _positive(text: str) -> int:
