@@ -105,7 +105,9 @@ class Notifier:
                 oldest = min(n.created for n in notices)
                 if not plan.batch_due(recipient, oldest, now, self.notify.digest_minutes):
                     continue
-                groups = [[n] for n in notices] if recipient.startswith(WEBHOOK) else [notices]
+                # A chat hears of each notice; digest_minutes 0 means each notice at once.
+                one_each = recipient.startswith(WEBHOOK) or self.notify.digest_minutes == 0
+                groups = [[n] for n in notices] if one_each else [notices]
                 for group in groups:
                     self._message(tx, recipient, group, directory, now)
                     made += 1
@@ -208,9 +210,10 @@ class Notifier:
             return "webhook " + recipient.removeprefix(WEBHOOK)
         return recipient.removeprefix(AUTHOR)
 
-    def run_once(self, now: dt.datetime) -> Round:
+    def run_once(self, now: dt.datetime, stop: Callable[[], bool] = lambda: False) -> Round:
+        """Plan, batch and send everything due; ``stop`` is asked between messages."""
         result = Round(planned=self.plan(now), batched=self.batch(now))
-        while (message := outbox.claim(self.queue, self.owner, now)) is not None:
+        while not stop() and (message := outbox.claim(self.queue, self.owner, now)) is not None:
             state = self.send_one(message, now)
             result.sent += state == "sent"
             result.failed += state in ("failed", "retry")
