@@ -32,6 +32,7 @@ from comments_moderation.notices.plan import Planned
 from comments_moderation.queue import Queue, QueuedComment, Tx, as_time
 from comments_moderation.queue.base import comment_from_row
 
+SECRET_SETTING = "notice_secret"  # keys unsubscribe tokens; made by the migration
 LEASE = dt.timedelta(minutes=5)  # longer than a whole SMTP conversation with its timeouts
 BATCH_LOCK = "notices:batch"
 FINISHED = ("sent", "failed", "uncertain", "skipped")
@@ -55,6 +56,10 @@ class Claimed:
     body: str
     lang: str
     attempts: int
+
+
+def secret(queue: Queue) -> bytes:
+    return bytes.fromhex(queue.setting(SECRET_SETTING))
 
 
 # --- written with the event (called from the queue's own transactions) ---

@@ -29,8 +29,6 @@ from comments_moderation.notices.webhook import WebhookHandoff
 from comments_moderation.queue import Queue, Tx
 from generator.config import Config
 
-SECRET_SETTING = "notice_secret"
-
 
 @dataclass
 class Round:
@@ -56,7 +54,7 @@ class Notifier:
     ) -> None:
         self.config, self.queue, self.directory, self.out = config, queue, directory, out
         self.notify = config.notify
-        self.secret = bytes.fromhex(queue.setting(SECRET_SETTING))
+        self.secret = outbox.secret(queue)
         self.owner = f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(4)}"
         self.site = compose.SiteFacts(config.title, config.comments.sla_hours, self.notify.overdue)
         self.webhooks = {plan.webhook_key(url): url for url in self.notify.webhooks}
