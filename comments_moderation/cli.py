@@ -15,12 +15,12 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from comments_moderation import db
 from comments_moderation.commands import HANDLERS as READ_HANDLERS
 from comments_moderation.commands import Context, Usage
 from comments_moderation.decisions import HANDLERS as DECISION_HANDLERS
-from comments_moderation.queue import STATUSES
+from comments_moderation.queue import STATUSES, QueueError, open_queue, queue_location
 from comments_moderation.report.command import HANDLERS as REPORT_HANDLERS
+from comments_moderation.transfer import HANDLERS as TRANSFER_HANDLERS
 from generator.config import load_config
 from generator.diagnostics import Diagnostics
 
@@ -90,9 +90,25 @@ def add_arguments(subparsers: Any) -> argparse.ArgumentParser:
     log.add_argument("--since", type=_date, metavar="DATE", help="from this date on")
     log.add_argument("--json", action="store_true")
 
-    purge = commands.add_parser("purge", help="erase personal data of rejected and spam comments")
+    purge = commands.add_parser(
+        "purge",
+        help="erase personal data of rejected and spam comments, and old emails",
+        description="Erase name, email, website, text, address hash and user agent of rejected "
+        "and spam comments older than DAYS, and the email, address hash and user agent of "
+        "comments decided more than comments.keep_email_days ago.",
+    )
     purge.add_argument("--older-than", type=_days, required=True, metavar="DAYS")
     purge.add_argument("--by", metavar="AUTHOR_ID", help=by_help)
+
+    commands.add_parser(
+        "publish", help="write every approved comment that content/comments/ lacks (idempotent)"
+    )
+    migrate = commands.add_parser(
+        "migrate", help="copy comments, decisions and the audit log into another queue"
+    )
+    migrate.add_argument(
+        "--to", required=True, metavar="QUEUE", help="a postgresql:// URL or an SQLite file path"
+    )
 
     report = commands.add_parser(
         "report", help="the oversight report as one HTML file with charts (not part of the site)"
@@ -117,8 +133,9 @@ def serve(args: argparse.Namespace, root: Path) -> int:
         return 1
     # Dialogue decides itself whom to believe (comments.trusted_proxies): waitress must pass
     # X-Forwarded-For through instead of dropping it.
+    intake = make_application(config)
     server: Any = create_server(
-        make_application(config),
+        intake,
         host=args.host,
         port=args.port,
         clear_untrusted_proxy_headers=False,
@@ -131,6 +148,7 @@ def serve(args: argparse.Namespace, root: Path) -> int:
         pass
     finally:
         server.close()
+        intake.close()
     return 0
 
 
@@ -146,19 +164,23 @@ def run(args: argparse.Namespace, root: Path) -> int:
         diag.report(sys.stderr)
         return 1
     try:
-        conn = db.connect(config.queue_path)
-    except db.QueueError as exc:
+        queue = open_queue(queue_location(config))
+    except QueueError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
-    context = Context(config=config, conn=conn, root=root)
-    handler = {**READ_HANDLERS, **DECISION_HANDLERS, **REPORT_HANDLERS}[args.comments_command]
+    context = Context(config=config, queue=queue, root=root)
+    handlers = {**READ_HANDLERS, **DECISION_HANDLERS, **TRANSFER_HANDLERS, **REPORT_HANDLERS}
+    handler = handlers[args.comments_command]
     try:
         return handler(context, args)
     except Usage as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    except QueueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
     finally:
-        conn.close()
+        queue.close()
 
 
 def main(argv: Sequence[str] | None = None, root: Path | None = None) -> int:

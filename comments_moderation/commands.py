@@ -4,18 +4,17 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import sqlite3
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from comments_moderation import output, publish, queue, stats
+from comments_moderation import output, publish, stats
 from comments_moderation.notices.audience import Directory, directory_from_site
 from comments_moderation.output import safe
 from comments_moderation.permissions import IdentityError, Team, identify, team_from_site
-from comments_moderation.queue import QueuedComment
+from comments_moderation.queue import Ambiguous, NotFound, Queue, QueuedComment
 from generator import clock
 from generator.config import Config
 from generator.diagnostics import Diagnostics
@@ -33,7 +32,7 @@ class SiteUnreadable(Exception):
 @dataclass
 class Context:
     config: Config
-    conn: sqlite3.Connection
+    queue: Queue
     root: Path
     now: dt.datetime = field(default_factory=clock.now)  # DIALOGUE_NOW pins it
     _site: Site | None = None
@@ -53,6 +52,10 @@ class Context:
             self._site = site
         return self._site
 
+    def forget_site(self) -> None:
+        """Read content/ again when next asked (a long-running command sees new posts)."""
+        self._site = self._team = self._directory = None
+
     def team(self) -> Team:
         if self._team is None:
             self._team = team_from_site(self.site())
@@ -70,8 +73,22 @@ class Context:
             raise Usage(str(exc)) from None
 
     def repair(self) -> None:
+        """Bring content/comments/ in line with a queue of this machine. A shared queue is
+        decided from many checkouts, and a file written here for another moderator's approval
+        would stop the next `git pull` (git refuses to overwrite an untracked file): there,
+        only say what `publish` would do."""
         try:
-            for line in publish.repair(self.conn, self.config):
+            if self.queue.shared:
+                missing = publish.missing(self.queue, self.config)
+                if missing:
+                    print(
+                        f"note: {len(missing)} approved comment{'s' * (len(missing) != 1)} "
+                        "not in this checkout: `git pull`, then `dialogue comments publish` "
+                        "writes any still missing",
+                        file=sys.stderr,
+                    )
+                return
+            for line in publish.repair(self.queue, self.config):
                 print(f"repair: {line}", file=sys.stderr)
         except OSError as exc:
             print(f"warning: cannot bring content/comments/ up to date: {exc}", file=sys.stderr)
@@ -109,7 +126,7 @@ def cmd_list(ctx: Context, args: argparse.Namespace) -> int:
     try:
         ctx.repair()
         status = None if args.status == "all" else args.status
-        comments = queue.list_comments(ctx.conn, "pending" if args.overdue else status, args.post)
+        comments = ctx.queue.list("pending" if args.overdue else status, args.post)
         if args.overdue:
             comments = [c for c in comments if ctx.overdue(c)]
         if args.mine:
@@ -146,10 +163,10 @@ def cmd_list(ctx: Context, args: argparse.Namespace) -> int:
 def find_comment(ctx: Context, typed: str) -> QueuedComment:
     """A comment by id or unique prefix; Usage names the problem and the fix."""
     try:
-        return queue.get(ctx.conn, typed)
-    except queue.Ambiguous as exc:
+        return ctx.queue.get(typed)
+    except Ambiguous as exc:
         raise Usage(f"{safe(typed)}: {exc.count} comments start so: type more of the id") from None
-    except queue.NotFound:
+    except NotFound:
         raise Usage(
             f"{safe(typed)}: no such comment: see `dialogue comments list --status all`"
         ) from None
@@ -161,7 +178,7 @@ def cmd_show(ctx: Context, args: argparse.Namespace) -> int:
     except Usage as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
-    entries = queue.audit_log(ctx.conn, comment=c.id)
+    entries = ctx.queue.audit_log(comment=c.id)
     if args.json:
         data = as_json(ctx, c) | {
             "user_agent": c.user_agent,
@@ -206,7 +223,7 @@ def cmd_stats(ctx: Context, args: argparse.Namespace) -> int:
         print("warning: content/ has errors: no per-author or department figures", file=sys.stderr)
         directory = None
     sla = dt.timedelta(hours=ctx.config.comments.sla_hours)
-    data = stats.compute(queue.list_comments(ctx.conn), directory, sla, ctx.now)
+    data = stats.compute(ctx.queue.list(), directory, sla, ctx.now)
     if args.json:
         print(output.dumps(data))
         return 0
@@ -243,7 +260,7 @@ def cmd_log(ctx: Context, args: argparse.Namespace) -> int:
     since = args.since
     if since is not None and since.tzinfo is None:
         since = since.replace(tzinfo=ctx.config.tz)
-    entries = queue.audit_log(ctx.conn, since=since)
+    entries = ctx.queue.audit_log(since=since)
     if args.json:
         print(output.dumps([
             {"at": ctx.local(e.at), "comment": e.comment, "post": e.post, "action": e.action,

@@ -12,11 +12,9 @@ from __future__ import annotations
 import contextlib
 import os
 import re
-import sqlite3
 from pathlib import Path
 
-from comments_moderation import queue
-from comments_moderation.queue import QueuedComment
+from comments_moderation.queue import Queue, QueuedComment
 from generator.config import Config
 from generator.content.comments import CommentFile, comment_path, dump_comment
 
@@ -86,15 +84,19 @@ def remove(comment: QueuedComment, config: Config) -> bool:
     return True
 
 
-def repair(conn: sqlite3.Connection, config: Config) -> list[str]:
+def missing(queue: Queue, config: Config) -> list[QueuedComment]:
+    """Approved comments whose file this checkout lacks."""
+    return [c for c in queue.list("approved") if not path_for(c, config).exists()]
+
+
+def repair(queue: Queue, config: Config) -> list[str]:
     """Bring files in line with the queue; returns what was done, one line each."""
     done = []
-    for comment in queue.list_comments(conn, "approved"):
-        if not path_for(comment, config).exists():
-            path = write(comment, config)
-            done.append(f"restored {path.relative_to(config.root).as_posix()}")
+    for comment in missing(queue, config):
+        path = write(comment, config)
+        done.append(f"restored {path.relative_to(config.root).as_posix()}")
     for status in ("rejected", "spam"):
-        for comment in queue.list_comments(conn, status):
+        for comment in queue.list(status):
             # Only a comment once approved can have a file; a deletion interrupted by a crash.
             if comment.approved is not None and remove(comment, config):
                 done.append(f"removed {path_for(comment, config).relative_to(config.root)}")

@@ -38,6 +38,7 @@ class CommentsConfig:
     rate_limit_per_minute: int = 5
     trusted_proxies: tuple[str, ...] = ()
     blocklist: str = "comments-blocklist.txt"
+    keep_email_days: int = 30  # `comments purge` erases emails of comments decided before
     # department name -> author ids who moderate its posts (and hear of its comments)
     department_moderators: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
@@ -185,10 +186,13 @@ def _validate(config: Config, lines: dict[str, int]) -> list[tuple[int, str]]:
             "output_dir",
             "output_dir must be a folder of its own, not the site, content/ or themes/",
         )
-    queue = (config.root / config.comments.queue).resolve()
-    for inside in (config.content_path.resolve(), config.output_path):
-        if queue.is_relative_to(inside):
-            add("comments.queue", "comments.queue must not be inside content/ or output_dir")
+    if not config.comments.queue.startswith(("postgresql://", "postgres://")):
+        queue = (config.root / config.comments.queue).resolve()
+        for inside in (config.content_path.resolve(), config.output_path):
+            if queue.is_relative_to(inside):
+                add("comments.queue", "comments.queue must not be inside content/ or output_dir")
+    if config.comments.keep_email_days < 0:
+        add("comments.keep_email_days", "comments.keep_email_days must be 0 or more")
     if config.feeds.limit < 1:
         add("feeds.limit", "feeds.limit must be at least 1")
     if not config.comments.endpoint.startswith(("/", "http://", "https://")):

@@ -64,8 +64,15 @@ def _print_log(ctx: Context, as_json: bool) -> int:
         return 0
     table = [["ID", "CREATED", "STATE", "CHANNEL", "TO", "NOTICES", "SUBJECT"]]
     for row in rows:
-        cells = (row["id"], row["finished"] or row["created"], row["state"], row["channel"],
-                 row["recipient"], row["notices"], row["subject"])  # fmt: skip
+        cells = (
+            row["id"],
+            row["finished"] or row["created"],
+            row["state"],
+            row["channel"],
+            row["recipient"],
+            row["notices"],
+            row["subject"],
+        )
         table.append([output.safe(cell) for cell in cells])
     output.table(table)
     return 0

@@ -62,15 +62,6 @@ def secret(queue: Queue) -> bytes:
     return bytes.fromhex(queue.setting(SECRET_SETTING))
 
 
-# --- written with the event (called from the queue's own transactions) ---
-
-
-def record_event(tx: Tx, kind: str, comment_id: str, now: dt.datetime) -> None:
-    tx.execute(
-        "INSERT INTO notice_events (at, kind, comment) VALUES (?, ?, ?)", (now, kind, comment_id)
-    )
-
-
 # --- planning: events and time become notices ---
 
 
@@ -102,7 +93,8 @@ def expand_events(
     """Turn the events written so far into notices; each event is used once and removed."""
     with queue.transaction() as tx:
         events = tx.all(
-            f"SELECT seq, kind, comment FROM notice_events ORDER BY seq LIMIT 500{queue.skip_locked}"
+            "SELECT seq, kind, comment FROM notice_events ORDER BY seq LIMIT 500"
+            + queue.skip_locked
         )
         comments = _comments(tx, (e["comment"] for e in events))
         added = 0
@@ -146,8 +138,7 @@ def add_reminders(
             (now - sla,),
         )
         planned = [
-            plan(comment_from_row(r), r["recipient"], as_time(r["announced"]) or now)
-            for r in rows
+            plan(comment_from_row(r), r["recipient"], as_time(r["announced"]) or now) for r in rows
         ]
         return _insert(tx, [p for p in planned if p is not None], now)
 
@@ -162,10 +153,15 @@ def open_notices(tx: Tx) -> list[OpenNotice]:
     )
     comments = _comments(tx, (r["comment"] for r in rows))
     return [
-        OpenNotice(r["id"], r["recipient"], r["kind"], as_time(r["created"]) or dt.datetime.min,
-                   comments.get(r["comment"]))
+        OpenNotice(
+            r["id"],
+            r["recipient"],
+            r["kind"],
+            as_time(r["created"]) or dt.datetime.min,
+            comments.get(r["comment"]),
+        )
         for r in rows
-    ]  # fmt: skip
+    ]
 
 
 def staff_answers(tx: Tx, comment_id: str) -> list[QueuedComment]:
@@ -197,9 +193,19 @@ def add_message(
         tx.value(
             "INSERT INTO messages (recipient, channel, subject, body, lang, created, state, due, "
             "finished, error) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-            (recipient, channel, subject, body, lang, now, "skipped" if skipped else "queued",
-             now, now if skipped else None, skipped),
-        )  # fmt: skip
+            (
+                recipient,
+                channel,
+                subject,
+                body,
+                lang,
+                now,
+                "skipped" if skipped else "queued",
+                now,
+                now if skipped else None,
+                skipped,
+            ),
+        )
     )
     for notice_id in notice_ids:
         tx.execute("UPDATE notices SET message = ? WHERE id = ?", (message_id, notice_id))
@@ -246,14 +252,14 @@ def claim(queue: Queue, owner: str, now: dt.datetime) -> Claimed | None:
             f"{queue.skip_locked}",
             (now,),
         )
-        for row in stuck:  # its sender died while handing it over: never sent again
+        for lost in stuck:  # its sender died while handing it over: never sent again
             tx.execute(
                 "UPDATE messages SET state = 'uncertain', finished = ?, owner = NULL, error = ? "
                 "WHERE id = ?",
-                (now, "the sender stopped while handing it over; not sent again", row["id"]),
+                (now, "the sender stopped while handing it over; not sent again", lost["id"]),
             )
-            if row["recipient"].startswith(COMMENTER):
-                _erase_address(tx, row["recipient"])
+            if lost["recipient"].startswith(COMMENTER):
+                _erase_address(tx, lost["recipient"])
         row = tx.one(
             "SELECT * FROM messages WHERE (state = 'queued' AND due <= ?) "
             "OR (state = 'claimed' AND lease_until < ?) ORDER BY due, id LIMIT 1"
@@ -313,7 +319,12 @@ def mark_uncertain(queue: Queue, message: Claimed, owner: str, now: dt.datetime,
 
 
 def mark_failed(
-    queue: Queue, message: Claimed, owner: str, now: dt.datetime, why: str, retry: dt.datetime | None
+    queue: Queue,
+    message: Claimed,
+    owner: str,
+    now: dt.datetime,
+    why: str,
+    retry: dt.datetime | None,
 ) -> None:
     """Nothing was delivered: try again at ``retry``, or give up (None)."""
     if retry is None:

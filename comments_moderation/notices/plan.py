@@ -62,7 +62,9 @@ def for_event(
     return []
 
 
-def for_overdue(comment: QueuedComment, directory: Directory, notify: NotifyConfig) -> list[Planned]:
+def for_overdue(
+    comment: QueuedComment, directory: Directory, notify: NotifyConfig
+) -> list[Planned]:
     """The one announcement of an overdue comment, to everyone on the ``overdue`` list."""
     people = _people(comment, directory, notify, notify.overdue)
     return _staff("overdue", comment, people + [webhook_key(url) for url in notify.webhooks])

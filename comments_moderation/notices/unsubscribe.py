@@ -109,7 +109,9 @@ def answer(queue: Queue, lang: str, method: str, query: str, body: bytes, now: d
     if method != "POST":
         who = subject.removeprefix(tokens.AUTHOR)
         ask = _word("ask_author", lang, who=who) if subject.startswith(tokens.AUTHOR) else ""
-        return _page(200, lang, ask or _word("ask_address", lang), (_word("stop", lang), token, "stop"))
+        return _page(
+            200, lang, ask or _word("ask_address", lang), (_word("stop", lang), token, "stop")
+        )
     if fields.get("action") == "resume":
         outbox.set_opt_out(queue, subject, False, now)
         return _page(200, lang, _word("resumed", lang), (_word("stop", lang), token, "stop"))

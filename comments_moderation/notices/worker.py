@@ -123,14 +123,18 @@ class Notifier:
         ids = [n.id for n in notices]
         if recipient.startswith(WEBHOOK):
             chat = compose.to_chat(items[0], directory, self.site, now)
-            outbox.add_message(tx, recipient, "webhook", ids, chat.subject, chat.text, chat.lang, now)
+            outbox.add_message(
+                tx, recipient, "webhook", ids, chat.subject, chat.text, chat.lang, now
+            )
             return
         skipped = None
         if recipient.startswith(COMMENTER):
             comment = items[0].comment
             subject = self.stop_subject(recipient, comment.email)
             answers = outbox.staff_answers(tx, comment.id)
-            text = compose.to_commenter(comment, answers, directory, self.site, self.stop_url(subject))
+            text = compose.to_commenter(
+                comment, answers, directory, self.site, self.stop_url(subject)
+            )
         else:
             person = directory.people.get(recipient.removeprefix(AUTHOR))
             subject = self.stop_subject(recipient, None)
@@ -140,7 +144,9 @@ class Notifier:
             if person is None:
                 outbox.drop(tx, ids, skipped or "")
                 return
-            text = compose.to_staff(person, items, directory, self.site, now, self.stop_url(subject))
+            text = compose.to_staff(
+                person, items, directory, self.site, now, self.stop_url(subject)
+            )
         if self.notify.email is None:
             skipped = "no notify.email in site.yaml"
         elif subject in outbox.opted_out(tx, [subject]):
@@ -172,8 +178,9 @@ class Notifier:
         tag = hmac.new(self.secret, str(message.id).encode(), hashlib.sha256).hexdigest()[:12]
         stop = self.stop_url(self.stop_subject(message.recipient, address))
         composed = compose.Composed(message.subject, message.body, message.lang)
-        email = build(composed, settings, (name, address), f"<notice-{message.id}.{tag}@{domain}>",
-                      stop, now)  # fmt: skip
+        email = build(
+            composed, settings, (name, address), f"<notice-{message.id}.{tag}@{domain}>", stop, now
+        )
         return SmtpHandoff(settings, email, address)
 
     def send_one(self, message: outbox.Claimed, now: dt.datetime) -> str:

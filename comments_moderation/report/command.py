@@ -9,7 +9,6 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-from comments_moderation import queue
 from comments_moderation.commands import Context, SiteUnreadable, Usage
 from comments_moderation.report.page import render
 
@@ -36,7 +35,7 @@ def cmd_report(ctx: Context, args: argparse.Namespace) -> int:
         directory = ctx.directory()
     except SiteUnreadable:
         return 1
-    html = render(ctx.config, directory, queue.list_comments(ctx.conn), ctx.now)
+    html = render(ctx.config, directory, ctx.queue.list(), ctx.now)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         # Written beside its target and renamed: a reader never sees half a report.

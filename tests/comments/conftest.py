@@ -1,5 +1,10 @@
 """Fixtures for the comment tests; the helpers they use live in comment_site.py (a module of
-its own name, so that no other conftest.py can shadow it)."""
+its own name, so that no other conftest.py can shadow it).
+
+Every test that takes a site runs twice: on the SQLite queue and on a PostgreSQL queue (a
+fresh database of the session's throwaway cluster, tests/pgserver.py), so both backends are
+held to the same behaviour.
+"""
 
 from __future__ import annotations
 
@@ -9,16 +14,49 @@ from pathlib import Path
 import pytest
 from comment_site import Intake, Site, make_site, start_intake, stop_intake
 
+BACKENDS = ("sqlite", "postgresql")
 
-@pytest.fixture
-def site(tmp_path: Path) -> Site:
-    return make_site(tmp_path / "site")
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def backend(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
 
 
 @pytest.fixture(scope="module")
-def shared_site(tmp_path_factory: pytest.TempPathFactory) -> Site:
+def queue_urls(request: pytest.FixtureRequest, backend: str) -> Iterator[list[str]]:
+    """The PostgreSQL databases this module's sites used, dropped at its end."""
+    urls: list[str] = []
+    yield urls
+    if urls:
+        postgres = request.getfixturevalue("postgres")
+        for url in urls:
+            postgres.drop(url)
+
+
+def _site(request: pytest.FixtureRequest, backend: str, root: Path, urls: list[str]) -> Site:
+    if backend == "sqlite":
+        return make_site(root)
+    url = request.getfixturevalue("postgres").create()
+    urls.append(url)
+    return make_site(root, queue_url=url)
+
+
+@pytest.fixture
+def site(
+    request: pytest.FixtureRequest, backend: str, queue_urls: list[str], tmp_path: Path
+) -> Site:
+    return _site(request, backend, tmp_path / "site", queue_urls)
+
+
+@pytest.fixture(scope="module")
+def shared_site(
+    request: pytest.FixtureRequest,
+    backend: str,
+    queue_urls: list[str],
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Site:
     """One site per test module; tests keep apart by post, client address and body."""
-    return make_site(tmp_path_factory.mktemp("shared") / "site")
+    return _site(request, backend, tmp_path_factory.mktemp("shared") / "site", queue_urls)
 
 
 @pytest.fixture(scope="module")

@@ -1,15 +1,30 @@
-"""No answered comment is lost: not to SIGKILL, not to twenty writers at once."""
+"""No answered comment is lost: not to SIGKILL, not to twenty writers at once; and what the
+database itself enforces (statuses, the append-only audit log, the schema version)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import signal
-import stat
+import sqlite3
 import threading
 
-from comment_site import Intake, Site, comment, start_intake, stop_intake, unique_client
+import psycopg
+import pytest
+from comment_site import (
+    Intake,
+    Site,
+    add_comment,
+    comment,
+    start_intake,
+    stop_intake,
+    stored,
+    unique_client,
+)
 
-from comments_moderation import db, queue
+from comments_moderation.queue import QueueError
+
+REFUSED = (sqlite3.IntegrityError, psycopg.errors.IntegrityError, psycopg.errors.RaiseException)
 
 
 def test_answered_comment_survives_sigkill_right_after_the_answer(site: Site) -> None:
@@ -25,11 +40,9 @@ def test_answered_comment_survives_sigkill_right_after_the_answer(site: Site) ->
         assert server.process.returncode == -signal.SIGKILL
     finally:
         stop_intake(server)
-    conn = site.connect()
-    stored = {c.id: c for c in queue.list_comments(conn)}
-    conn.close()
-    assert set(ids) <= set(stored)
-    assert all(stored[i].status == "pending" for i in ids)
+    rows = {c.id: c for c in stored(site)}
+    assert set(ids) <= set(rows)
+    assert all(rows[i].status == "pending" for i in ids)
 
 
 def test_twenty_concurrent_submitters_lose_and_duplicate_nothing(
@@ -56,13 +69,11 @@ def test_twenty_concurrent_submitters_lose_and_duplicate_nothing(
         thread.join(timeout=60)
     assert len(results) == 20 * per_thread
     assert {status for status, _, _ in results} == {202}
-    conn = site.connect()
-    stored = queue.list_comments(conn)
-    conn.close()
-    assert len(stored) == 20 * per_thread
-    assert sorted(c.id for c in stored) == sorted(i for _, i, _ in results)
-    assert sorted(c.body for c in stored) == sorted(b for _, _, b in results)
-    assert all(c.status == "pending" for c in stored)
+    rows = stored(site)
+    assert len(rows) == 20 * per_thread
+    assert sorted(c.id for c in rows) == sorted(i for _, i, _ in results)
+    assert sorted(c.body for c in rows) == sorted(b for _, _, b in results)
+    assert all(c.status == "pending" for c in rows)
 
 
 def test_concurrent_burst_from_one_address_respects_the_rate_limit(
@@ -84,44 +95,39 @@ def test_concurrent_burst_from_one_address_respects_the_rate_limit(
     assert sorted(statuses) == [202] * 5 + [429] * 7
 
 
-def test_queue_file_is_private_wal_and_fully_synchronous(site: Site) -> None:
-    conn = site.connect()
-    try:
-        assert stat.S_IMODE(site.queue_path.stat().st_mode) == 0o600
-        assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-        assert conn.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL
-        assert conn.execute("PRAGMA busy_timeout").fetchone()[0] >= 1000
-        assert conn.execute("PRAGMA user_version").fetchone()[0] == len(db.MIGRATIONS)
-    finally:
-        conn.close()
-    # Opening again does not migrate again or change the salt.
-    again = site.connect()
-    first_salt = db.setting(again, "address_salt")
-    again.close()
-    assert db.setting(site.connect(), "address_salt") == first_salt
-
-
 def test_a_queue_from_a_newer_dialogue_is_refused_with_advice(site: Site) -> None:
-    conn = site.connect()
-    conn.execute("PRAGMA user_version = 99")
-    conn.close()
-    try:
-        site.connect()
-    except db.QueueError as exc:
-        assert "upgrade Dialogue" in str(exc)
-    else:
-        raise AssertionError("a newer schema must be refused")
+    with site.connect() as q, q.transaction() as tx:
+        if site.backend == "sqlite":
+            tx.execute("PRAGMA user_version = 99")
+        else:
+            tx.execute("UPDATE schema_version SET version = 99")
+    with pytest.raises(QueueError, match="upgrade Dialogue"):
+        site.connect().list()
 
 
 def test_status_is_checked_by_the_database(site: Site) -> None:
-    import sqlite3
-
-    import pytest
-
-    conn = site.connect()
-    with pytest.raises(sqlite3.IntegrityError):
-        conn.execute(
+    with site.connect() as q, pytest.raises(REFUSED), q.transaction() as tx:
+        tx.execute(
             "INSERT INTO comments (id, post, name, body, body_hash, created, status) "
-            "VALUES ('X', 'p', 'n', 'b', 'h', 't', 'published')"
+            "VALUES ('X', 'p', 'n', 'b', 'h', ?, 'published')",
+            (dt.datetime.now(dt.UTC),),
         )
-    conn.close()
+
+
+def test_the_audit_log_is_append_only_in_the_database(site: Site) -> None:
+    cid = add_comment(site)
+    with site.connect() as q:
+        q.decide(cid, "approve", "mod", dt.datetime.now(dt.UTC))
+        for statement in ("UPDATE audit SET moderator = 'someone else'", "DELETE FROM audit"):
+            with pytest.raises(REFUSED, match="append-only"), q.transaction() as tx:
+                tx.execute(statement)
+        assert [(e.comment, e.moderator) for e in q.audit_log()] == [(cid, "mod")]
+
+
+def test_a_decision_and_its_audit_row_commit_together(site: Site) -> None:
+    """When the audit row can't be written, the decision is rolled back with it."""
+    cid = add_comment(site)
+    with site.connect() as q:
+        with pytest.raises(REFUSED):
+            q.decide(cid, "approve", None, dt.datetime.now(dt.UTC))  # type: ignore[arg-type]
+        assert q.get(cid).status == "pending" and q.audit_log() == []

@@ -15,11 +15,18 @@ NOW = dt.datetime(2026, 11, 23, 11, 0, tzinfo=dt.UTC)
 EMAIL = "eve.private@example.org"
 DIRECTORY = Directory(
     posts={
-        "heizung": PostFacts("heizung", "Heizkosten sparen", "https://b.example/2026/11/heizung/",
-                             "de", "Kundenservice", ("alice", "bob")),
-        "api": PostFacts("api", "The new API", "https://b.example/2026/11/api/", "en",
-                         "Entwicklung", ("bob",)),
-    },  # fmt: skip
+        "heizung": PostFacts(
+            "heizung",
+            "Heizkosten sparen",
+            "https://b.example/2026/11/heizung/",
+            "de",
+            "Kundenservice",
+            ("alice", "bob"),
+        ),
+        "api": PostFacts(
+            "api", "The new API", "https://b.example/2026/11/api/", "en", "Entwicklung", ("bob",)
+        ),
+    },
     people={
         "alice": Person("alice", "Alice Autor", "alice@example.com"),
         "bob": Person("bob", "Bob Builder", "bob@example.com"),
@@ -31,12 +38,15 @@ DIRECTORY = Directory(
     language="de",
 )
 SITE = compose.SiteFacts("Acme im Dialog", 24, ("authors", "department", "moderators"))
-NOTIFY = NotifyConfig(email=EmailSettings("smtp.example.com", 587, "starttls", "d@example.com"),
-                      webhooks=("https://hooks.example.com/x",))  # fmt: skip
+NOTIFY = NotifyConfig(
+    email=EmailSettings("smtp.example.com", 587, "starttls", "d@example.com"),
+    webhooks=("https://hooks.example.com/x",),
+)
 
 
-def comment(post: str = "heizung", hours: float = 2, body: str = "Wie stelle ich das ein?",
-            **extra: object) -> QueuedComment:  # fmt: skip
+def comment(
+    post: str = "heizung", hours: float = 2, body: str = "Wie stelle ich das ein?", **extra: object
+) -> QueuedComment:
     values: dict = {
         "id": "01JDX3ABCDEFGHJKMNPQRSTVWX",
         "post": post,
@@ -93,7 +103,9 @@ def test_new_comment_to_staff_in_german_names_everything_but_the_address() -> No
     assert " …" in message.text and len(message.text) < 1500  # the start, not the whole
     assert "    dialogue comments show 01JDX3ABCDEFGHJKMNPQRSTVWX" in message.text
     assert "https://b.example/2026/11/heizung/" in message.text
-    assert "Keine solchen E-Mails mehr: https://b.example/comments/unsubscribe?t=abc" in message.text
+    assert (
+        "Keine solchen E-Mails mehr: https://b.example/comments/unsubscribe?t=abc" in message.text
+    )
     assert EMAIL not in message.text and "eve.example.org" not in message.text
 
 
@@ -129,7 +141,9 @@ def test_digest_puts_overdue_first_and_counts() -> None:
 
 def test_mixed_languages_fall_back_to_the_site_language() -> None:
     notices = [compose.Notice(1, "new", comment()), compose.Notice(2, "new", comment(post="api"))]
-    assert compose.to_staff(DIRECTORY.people["bob"], notices, DIRECTORY, SITE, NOW, "u").lang == "de"
+    assert (
+        compose.to_staff(DIRECTORY.people["bob"], notices, DIRECTORY, SITE, NOW, "u").lang == "de"
+    )
 
 
 def test_commenter_outcome_links_the_comment_and_quotes_the_answer() -> None:

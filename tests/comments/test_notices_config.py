@@ -80,7 +80,8 @@ def test_port_defaults_to_the_security_chosen(tmp_path: Path) -> None:
             "5: 'notify.email.smtp': '99999' is no port (1-65535)",
         ),
         (
-            "notify:\n  email:\n    smtp: x.example.com\n    security: tls\n    from: a@b.example\n",
+            "notify:\n  email:\n    smtp: x.example.com\n    security: tls\n"
+            "    from: a@b.example\n",
             "6: 'notify.email.security' must be starttls, ssl or none",
         ),
         (
