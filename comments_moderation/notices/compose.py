@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from comments_moderation.notices.audience import Directory, Person
 from comments_moderation.notices.texts import text, waited
-from comments_moderation.records import QueuedComment
+from comments_moderation.queue import QueuedComment
 
 EXCERPT_CHARS = 240
 WIDTH = 72

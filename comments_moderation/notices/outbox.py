@@ -93,15 +93,15 @@ def expand_events(
     """Turn the events written so far into notices; each event is used once and removed."""
     with queue.transaction() as tx:
         events = tx.all(
-            "SELECT seq, kind, comment FROM notice_events ORDER BY seq LIMIT 500"
+            "SELECT seq, at, kind, comment FROM notice_events ORDER BY seq LIMIT 500"
             + queue.skip_locked
         )
         comments = _comments(tx, (e["comment"] for e in events))
         added = 0
         for event in events:
             comment = comments.get(event["comment"])
-            if comment is not None:
-                added += _insert(tx, plan(event["kind"], comment), now)
+            if comment is not None:  # the digest window opens with the event, not now
+                added += _insert(tx, plan(event["kind"], comment), as_time(event["at"]) or now)
             tx.execute("DELETE FROM notice_events WHERE seq = ?", (event["seq"],))
     return added
 

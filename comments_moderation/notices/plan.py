@@ -12,7 +12,7 @@ import hashlib
 from dataclasses import dataclass
 
 from comments_moderation.notices.audience import AUTHOR, COMMENTER, WEBHOOK, Directory
-from comments_moderation.records import QueuedComment
+from comments_moderation.queue import QueuedComment
 from generator.notify_config import NotifyConfig
 
 # A comment enters a person's daily digest only if it was announced at least this long

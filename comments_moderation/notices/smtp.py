@@ -41,10 +41,10 @@ def build(
     message["Date"] = format_datetime(now.astimezone(dt.UTC))
     message["Message-ID"] = message_id
     message["Auto-Submitted"] = "auto-generated"
-    message["Content-Language"] = composed.lang
     message["List-Unsubscribe"] = f"<{stop_url}>"
     message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     message.set_content(composed.text, charset="utf-8")
+    message["Content-Language"] = composed.lang  # after set_content, which drops Content-*
     return message
 
 
