@@ -99,7 +99,10 @@ class Notifier:
                     outbox.drop(tx, [notice.id], reason)
                 else:
                     by_recipient.setdefault(notice.recipient, []).append(notice)
-            for recipient, notices in by_recipient.items():
+            # Notices were planned in escalation order (authors, department, moderators):
+            # their messages are made, and so sent, in that order too.
+            ordered = sorted(by_recipient.items(), key=lambda item: min(n.id for n in item[1]))
+            for recipient, notices in ordered:
                 oldest = min(n.created for n in notices)
                 if not plan.batch_due(recipient, oldest, now, self.notify.digest_minutes):
                     continue
