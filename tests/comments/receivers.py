@@ -42,16 +42,25 @@ class Mail:
 
 @dataclass
 class Gate:
-    """A step the server can be held at: ``reached`` once a client got there."""
+    """A step the server can be held at: ``reached`` once a client got there, ``waiting``
+    counts the clients held there now."""
 
     open: threading.Event = field(default_factory=threading.Event)
     reached: threading.Event = field(default_factory=threading.Event)
+    waiting: int = 0
 
     def __post_init__(self) -> None:
         self.open.set()
 
     async def pass_(self) -> None:
         self.reached.set()
+        self.waiting += 1  # only the server's event loop thread counts
+        try:
+            await self._wait()
+        finally:
+            self.waiting -= 1
+
+    async def _wait(self) -> None:
         if not self.open.is_set():
             await asyncio.get_running_loop().run_in_executor(None, self.open.wait, 60)
 
@@ -103,8 +112,8 @@ class Mailbox:
         if isinstance(data, LoginPassword):
             login = (data.login.decode(), data.password.decode())
             self.logins.append(login)
-            return AuthResult(success=login == ("notices", "s3cret"))
-        return AuthResult(success=False)
+            return AuthResult(success=login == ("notices", "s3cret"), handled=False)
+        return AuthResult(success=False, handled=False)  # not handled: aiosmtpd answers 535
 
     @property
     def port(self) -> int:
@@ -131,7 +140,8 @@ def mailbox(**smtp: Any) -> Iterator[Mailbox]:
 
 
 class Webhooks:
-    """Records every POST; ``fail_next`` answers that many requests with 500 first."""
+    """Records every POST; ``fail_next`` answers that many requests with 500 first; a path
+    ending in /gone is answered 404 (a deleted hook)."""
 
     def __init__(self) -> None:
         self.received: list[dict[str, Any]] = []
@@ -146,9 +156,10 @@ class Webhooks:
                 with hooks.lock:
                     failing = hooks.fail_next > 0
                     hooks.fail_next -= failing
-                    if not failing:
+                    if not failing and not self.path.endswith("/gone"):
                         hooks.received.append({"path": self.path, "json": body})
-                self.send_response(500 if failing else 200)
+                gone = self.path.endswith("/gone")
+                self.send_response(404 if gone else 500 if failing else 200)
                 self.send_header("Content-Length", "2")
                 self.end_headers()
                 self.wfile.write(b"ok")
