@@ -56,6 +56,9 @@ class Context:
         """Read content/ again when next asked (a long-running command sees new posts)."""
         self._site = self._team = self._directory = None
 
+    def keep_directory(self, directory: Directory) -> None:
+        self._directory = directory
+
     def team(self) -> Team:
         if self._team is None:
             self._team = team_from_site(self.site())

@@ -21,6 +21,7 @@ from comments_moderation.commands import Context, SiteUnreadable
 from comments_moderation.notices import outbox
 from comments_moderation.notices.audience import Directory
 from comments_moderation.notices.worker import Notifier
+from comments_moderation.queue import QueueError
 from generator import clock
 
 SITE_REREAD = dt.timedelta(minutes=5)  # a long-running sender sees new posts and authors
@@ -39,12 +40,21 @@ def add_arguments(commands: Any) -> None:
 
 
 def _directory_loader(ctx: Context) -> Callable[[], Directory]:
+    """The site's posts and people, read again every few minutes; if content/ is broken
+    meanwhile, the last good reading goes on serving (and the problem is printed)."""
     read_at: list[float] = []
 
     def load() -> Directory:
         if read_at and time.monotonic() - read_at[0] > SITE_REREAD.total_seconds():
+            last = ctx.directory()
             ctx.forget_site()
             read_at.clear()
+            try:
+                ctx.directory()
+            except SiteUnreadable:
+                print("warning: content/ has errors: notices use the last good reading",
+                      file=sys.stderr)  # fmt: skip
+                ctx.keep_directory(last)
         if not read_at:
             read_at.append(time.monotonic())
         return ctx.directory()
@@ -97,7 +107,10 @@ def cmd_notify(ctx: Context, args: argparse.Namespace) -> int:
         for signum in (signal.SIGTERM, signal.SIGINT):
             signal.signal(signum, lambda *_: stop.set())
         while not stop.is_set():
-            notifier.run_once(clock.now(), stop.is_set)
+            try:
+                notifier.run_once(clock.now(), stop.is_set)
+            except QueueError as exc:  # the database is away: try again next round
+                print(f"warning: {exc}", file=sys.stderr, flush=True)
             stop.wait(max(args.interval, 1))
     except SiteUnreadable:
         return 1
