@@ -207,6 +207,7 @@ def cmd_show(ctx: Context, args: argparse.Namespace) -> int:
         ("spam", "; ".join(c.spam_reasons) or "-"),
         ("signals", "; ".join(c.signals) or "-"),
         ("user agent", c.user_agent or "-"),
+        *([("purged", f"{ctx.local(c.purged)} (personal data erased)")] if c.purged else []),
     ]
     for label, value in fields:
         print(f"{label + ':':12} {safe(value)}")

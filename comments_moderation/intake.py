@@ -39,8 +39,8 @@ HTML_POLICY = "default-src 'none'; style-src 'unsafe-inline'; form-action *; bas
 FORM = "application/x-www-form-urlencoded"
 JSON = "application/json"
 RETRY_AFTER = "5"  # seconds: a database restart or failover usually takes that long
-# Connections each intake process may hold: waitress runs four threads by default.
-POOL_SIZE = 8
+# Connections each intake process holds: one per thread of waitress (four by default).
+POOL_SIZE = 4
 log = logging.getLogger("dialogue.intake")
 
 StartResponse = Callable[..., Any]

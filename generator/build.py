@@ -19,7 +19,13 @@ from pathlib import Path
 
 from generator import markdown
 from generator.assemble import BuildOptions, assemble
-from generator.cache import (
+from generator.config import Config, load_config
+from generator.content.authors import read_author
+from generator.content.comments import load_comments
+from generator.content.discover import discover
+from generator.content.posts import read_page
+from generator.diagnostics import Diagnostics
+from generator.incremental.cache import (
     CACHE_DIR,
     UNKNOWN_SITE,
     Entry,
@@ -33,14 +39,9 @@ from generator.cache import (
     output_fingerprinter,
     site_key,
 )
-from generator.config import Config, load_config
-from generator.content.authors import read_author
-from generator.content.comments import load_comments
-from generator.content.discover import discover
-from generator.content.posts import read_page
-from generator.diagnostics import Diagnostics
 from generator.model import Author, Page, Post, Site
 from generator.plan import Output, outputs_showing, plan_outputs
+from generator.queue_exposure import check_queue_location
 from generator.themes import Theme, load_theme
 from generator.urls import output_file
 from generator.workers import can_fork, default_jobs, fork_map
@@ -248,6 +249,7 @@ def _build(
     config = load_config(root, diag, base_url=base_url, output_dir=output_dir)
     if config is None:
         return report
+    check_queue_location(config, diag)
     theme = load_theme(root, config.theme, diag)
     jobs = jobs or default_jobs()
     code = code_version()
@@ -287,7 +289,7 @@ def _build(
     digests: dict[str, str] = {}
     try:
         if todo:  # Jinja and feedgen load only when there is something to render
-            from generator.render import make_renderer, render_all
+            from generator.render.renderer import make_renderer, render_all
 
             compiled = config.root / CACHE_DIR / "templates" if write else None
             renderer = make_renderer(site, theme, compiled)

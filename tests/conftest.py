@@ -29,6 +29,9 @@ from sitetools import (
     write_files,
 )
 
+# A developer's own queue (a real PostgreSQL URL in the shell) must never be touched by a test.
+os.environ.pop("DIALOGUE_QUEUE", None)
+
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption(

@@ -44,6 +44,7 @@ class Cluster:
     bindir: Path
     folder: Path
     port: int
+    durable: bool = False  # fsync as in production (benchmarks); tests need not
 
     @property
     def data(self) -> Path:
@@ -63,12 +64,12 @@ class Cluster:
         )
 
     def start(self) -> None:
-        options = (
-            f"-c listen_addresses=127.0.0.1 -p {self.port} -k {self.folder} "
+        options = f"-c listen_addresses=127.0.0.1 -p {self.port} -k {self.folder} "
+        options += "-c max_connections=200"
+        if not self.durable:
             # A test cluster: the operating system never crashes under it, so it need not
             # flush to disk (PostgreSQL still writes its WAL; killing it loses nothing).
-            "-c fsync=off -c full_page_writes=off -c max_connections=200"
-        )
+            options += " -c fsync=off -c full_page_writes=off"
         log = self.folder / "server.log"
         self._run("pg_ctl", "-D", str(self.data), "-l", str(log), "-o", options, "-w", "start")
 
@@ -89,7 +90,7 @@ def _as_owner() -> dict[str, Any]:
 
 
 @contextmanager
-def cluster() -> Iterator[Cluster]:
+def cluster(durable: bool = False) -> Iterator[Cluster]:
     bindir = find_bindir()
     if bindir is None:
         raise RuntimeError(
@@ -99,7 +100,7 @@ def cluster() -> Iterator[Cluster]:
     if os.geteuid() == 0:
         shutil.chown(folder, UNPRIVILEGED, "nogroup")
     os.chmod(folder, 0o755)
-    server = Cluster(bindir, folder, _free_port())
+    server = Cluster(bindir, folder, _free_port(), durable)
     try:
         server._run(
             "initdb", "-D", str(server.data), "-U", "postgres", "--auth=trust",

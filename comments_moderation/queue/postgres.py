@@ -28,7 +28,7 @@ from comments_moderation.queue.base import Queue, Tx
 from comments_moderation.queue.records import QueueError, QueueUnavailable
 
 CONNECT_TIMEOUT = 5  # seconds; libpq's connect_timeout unless the URL sets one
-WAIT_FOR_CONNECTION = 5.0  # how long an operation waits for a pooled connection
+WAIT_FOR_CONNECTION = 3.0  # how long an operation waits for a pooled connection
 MIGRATION_LOCK = 0x6469616C6F677565  # "dialogue": the advisory lock migrations take
 
 # Each entry moves the schema from version i to i + 1, in one transaction. Never edit an entry
@@ -214,10 +214,13 @@ class PostgresQueue(Queue):
             self._migrated = False
             if wait:
                 self._ensure_schema()
+            size = max(1, pool_size)
             self.pool = ConnectionPool(
                 self._conninfo,
-                min_size=1,
-                max_size=max(1, pool_size),
+                # A server keeps all its connections open (a pool grows one at a time, and a
+                # burst would wait for it); a command opens one and maybe a second.
+                min_size=1 if wait else size,
+                max_size=size,
                 open=False,
                 check=ConnectionPool.check_connection,  # a server restart is noticed here
                 timeout=WAIT_FOR_CONNECTION,

@@ -130,10 +130,9 @@ class Result:
 
 def run_cli(site: Site, *argv: str, env: Mapping[str, str] | None = None) -> Result:
     """``dialogue comments ARGV`` in-process, with a clean moderator environment."""
-    # Every variable touched is restored: a DIALOGUE_NOW left behind would move the clock
-    # of every later command in the session.
-    touched = ("DIALOGUE_MODERATOR", "GIT_CONFIG_GLOBAL", *(env or {}))
-    saved = {k: os.environ.get(k) for k in touched}
+    names = {"DIALOGUE_MODERATOR", "DIALOGUE_QUEUE", "GIT_CONFIG_GLOBAL", *(env or {})}
+    saved = {k: os.environ.get(k) for k in names}
+    os.environ.pop("DIALOGUE_QUEUE", None)
     os.environ.pop("DIALOGUE_MODERATOR", None)
     os.environ["GIT_CONFIG_GLOBAL"] = os.devnull  # the developer's own email must not count
     os.environ.update(env or {})

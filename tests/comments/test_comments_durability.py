@@ -7,7 +7,10 @@ import datetime as dt
 import os
 import signal
 import sqlite3
+import subprocess
+import sys
 import threading
+from pathlib import Path
 
 import psycopg
 import pytest
@@ -15,7 +18,9 @@ from comment_site import (
     Intake,
     Site,
     add_comment,
+    audit_entries,
     comment,
+    run_cli,
     start_intake,
     stop_intake,
     stored,
@@ -23,6 +28,8 @@ from comment_site import (
 )
 
 from comments_moderation.queue import QueueError
+
+REPO = Path(__file__).resolve().parents[2]
 
 REFUSED = (sqlite3.IntegrityError, psycopg.errors.IntegrityError, psycopg.errors.RaiseException)
 
@@ -131,3 +138,64 @@ def test_a_decision_and_its_audit_row_commit_together(site: Site) -> None:
         with pytest.raises(REFUSED):
             q.decide(cid, "approve", None, dt.datetime.now(dt.UTC))  # type: ignore[arg-type]
         assert q.get(cid).status == "pending" and q.audit_log() == []
+
+
+def test_two_intake_processes_on_one_queue_lose_and_duplicate_nothing(site: Site) -> None:
+    """200 comments spread over two intake processes at once (the small version of the load
+    benchmark in benchmarks/intake_load.py): rows counted against answers."""
+    servers = [start_intake(site), start_intake(site)]
+    answers: list[tuple[int, str, str]] = []
+    lock = threading.Lock()
+
+    def send(worker: int) -> None:
+        for n in range(25):
+            fields = comment(body=f"load {worker}-{n}")
+            server = servers[(worker + n) % 2]
+            answer = server.submit(fields, as_json=True, client=unique_client())
+            with lock:
+                answers.append((answer.status, answer.json().get("id", ""), fields["body"]))
+
+    try:
+        threads = [threading.Thread(target=send, args=(w,)) for w in range(8)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=120)
+    finally:
+        for server in servers:
+            stop_intake(server)
+    assert len(answers) == 200 and {status for status, _, _ in answers} == {202}
+    rows = stored(site)
+    assert sorted(c.id for c in rows) == sorted(cid for _, cid, _ in answers)  # 0 lost
+    assert len({c.body for c in rows}) == len(rows) == 200  # 0 duplicated
+
+
+def test_approve_killed_mid_way_loses_and_duplicates_nothing(site: Site) -> None:
+    ids = [add_comment(site) for _ in range(100)]
+    process = subprocess.Popen(
+        [sys.executable, "-m", "comments_moderation.cli", "comments", "approve", *ids],
+        cwd=site.root,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(REPO), "PYTHONUNBUFFERED": "1",
+             "DIALOGUE_MODERATOR": "mod"},
+    )  # fmt: skip
+    assert process.stdout is not None
+    done = [process.stdout.readline() for _ in range(5)]
+    os.kill(process.pid, signal.SIGKILL)
+    process.wait(timeout=10)
+    process.stdout.close()
+    process.stderr.close()  # type: ignore[union-attr]
+    assert all(": approved ->" in line for line in done)
+    approved = {c.id for c in stored(site, "approved")}
+    assert 5 <= len(approved) < 100  # it was killed mid-way
+    # Running it again finishes the job; what was approved says so and keeps its one decision.
+    again = run_cli(site, "approve", *ids, env={"DIALOGUE_MODERATOR": "mod"})
+    assert again.code == 0, again.err
+    assert again.out.count("already approved") == len(approved)
+    rows = stored(site)
+    assert {c.status for c in rows} == {"approved"} and len(rows) == 100
+    assert sorted(p.stem for p in site.comment_files()) == sorted(ids)
+    approvals = [e.comment for e in audit_entries(site) if e.action == "approve"]
+    assert sorted(approvals) == sorted(ids)  # one audit row each: nothing decided twice
