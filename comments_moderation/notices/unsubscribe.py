@@ -4,7 +4,8 @@ GET shows a page with one button, because mail scanners open links to check them
 unsubscribe anyone; POST does it. A mail program's one-click unsubscribe (RFC 8058: a POST with
 ``List-Unsubscribe=One-Click``) is a POST too. The token is the only authorisation: it was
 signed with the queue's secret for one author or one address. Stopping is undone with the
-button on the answer page.
+button on the answer page. The intake never reads an address here (its database role may
+not): it records the opt-out, and the sender skips that address and erases it from the queue.
 """
 
 from __future__ import annotations
@@ -33,10 +34,10 @@ WORDS = {
         "Erledigt: keine E-Mails mehr. Kommentare bleiben für die Moderation sichtbar.",
     ),
     "stopped_address": (
-        "Done: this address gets no more email from us, and we erased it from the comments "
-        "still waiting to be published.",
-        "Erledigt: Diese Adresse erhält keine E-Mails mehr von uns, und wir haben sie bei den "
-        "noch wartenden Kommentaren gelöscht.",
+        "Done: this address gets no more email from us. Where a comment still waits to tell "
+        "you its outcome, the address is erased instead.",
+        "Erledigt: Diese Adresse erhält keine E-Mails mehr von uns. Wo ein Kommentar Ihnen "
+        "noch sein Ergebnis mitteilen sollte, wird die Adresse stattdessen gelöscht.",
     ),
     "resume": ("Send them again", "Doch wieder senden"),
     "resumed": ("The emails are on again.", "Die E-Mails sind wieder eingeschaltet."),
@@ -84,17 +85,6 @@ def _page(status: int, lang: str, text: str, button: tuple[str, str, str] | None
     return Page(status, html.encode("utf-8"))
 
 
-def _forget_address(queue: Queue, secret: bytes, subject: str) -> None:
-    """Erase the address from every comment still waiting to tell its writer the outcome."""
-    with queue.transaction() as tx:
-        rows = tx.all("SELECT id, email FROM comments WHERE notify AND email IS NOT NULL")
-        for row in rows:
-            if tokens.address_subject(secret, row["email"]) == subject:
-                tx.execute(
-                    "UPDATE comments SET email = NULL, notify = ? WHERE id = ?", (False, row["id"])
-                )
-
-
 def answer(queue: Queue, lang: str, method: str, query: str, body: bytes, now: dt.datetime) -> Page:
     """The page for one request to the unsubscribe address."""
     fields = {k: v[0] for k, v in parse_qs(query).items()}
@@ -116,7 +106,5 @@ def answer(queue: Queue, lang: str, method: str, query: str, body: bytes, now: d
         outbox.set_opt_out(queue, subject, False, now)
         return _page(200, lang, _word("resumed", lang), (_word("stop", lang), token, "stop"))
     outbox.set_opt_out(queue, subject, True, now)
-    if subject.startswith(tokens.ADDRESS):
-        _forget_address(queue, secret, subject)
     done = "stopped_address" if subject.startswith(tokens.ADDRESS) else "stopped"
     return _page(200, lang, _word(done, lang), (_word("resume", lang), token, "resume"))

@@ -96,7 +96,7 @@ def notify_process(site: Site, now: str, **env: str) -> subprocess.Popen[str]:
     )
 
 
-def sending_log(site: Site) -> list[dict[str, Any]]:
-    result = run_cli(site, "notify", "--log", "--json")
+def sending_log(site: Site, env: Mapping[str, str] | None = None) -> list[dict[str, Any]]:
+    result = run_cli(site, "notify", "--log", "--json", env=env)
     assert result.code == 0, result.err
     return list(result.json())
