@@ -83,7 +83,7 @@ def _entry_lines(
     post = directory.post(c.post)
     lines = _quote(c.body)
     if notice.kind == "overdue":
-        lines.append(_told(notice, directory, site, lang))
+        lines += textwrap.wrap(_told(notice, directory, site, lang), WIDTH - 3)
     lines += [command(c)]
     if post.url:
         lines.append(post.url)
@@ -117,12 +117,21 @@ def _digest(
     notices: Sequence[Notice], directory: Directory, site: SiteFacts, now: dt.datetime, lang: str
 ) -> tuple[str, list[str]]:
     ordered = sorted(notices, key=lambda n: (KIND_ORDER[n.kind], n.comment.created))
+    count = len(notices)
+    overdue = sum(n.kind != "new" for n in notices)
     if all(n.kind == "reminder" for n in notices):
-        subject = text("subject_reminder", lang, count=len(notices))
+        subject = text("subject_reminder", lang, count=count)
         intro = text("intro_reminder", lang, sla=site.sla_hours)
     else:
-        subject = text("subject_digest", lang, count=len(notices), site=site.title)
-        intro = text("intro_digest", lang, count=len(notices))
+        if overdue == count:
+            subject = text("subject_overdue_many", lang, count=count, sla=site.sla_hours)
+        elif overdue:
+            subject = text(
+                "subject_digest_overdue", lang, count=count, site=site.title, overdue=overdue
+            )
+        else:
+            subject = text("subject_digest", lang, count=count, site=site.title)
+        intro = text("intro_digest", lang, count=count)
     lines = [*textwrap.wrap(intro, WIDTH), ""]
     for number, notice in enumerate(ordered, 1):
         c = notice.comment

@@ -276,13 +276,13 @@ def claim(queue: Queue, owner: str, now: dt.datetime) -> Claimed | None:
     return Claimed(**{name: row[name] for name in fields})
 
 
-def address_of(queue: Queue, recipient: str) -> str | None:
-    """A commenter's address, read just before sending (it is never copied elsewhere)."""
+def commenter(queue: Queue, recipient: str) -> tuple[str, str | None]:
+    """A commenter's name and address, read just before sending (never copied elsewhere)."""
     with queue.transaction(write=False) as tx:
-        value = tx.value(
-            "SELECT email FROM comments WHERE id = ?", (recipient.removeprefix(COMMENTER),)
+        row = tx.one(
+            "SELECT name, email FROM comments WHERE id = ?", (recipient.removeprefix(COMMENTER),)
         )
-    return str(value) if value else None
+    return (str(row["name"]), row["email"]) if row else ("", None)
 
 
 def _move(

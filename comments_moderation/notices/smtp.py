@@ -20,6 +20,9 @@ from comments_moderation.notices.delivery import SendFailed, Uncertain
 from generator.notify_config import EmailSettings
 
 TIMEOUT = 30  # seconds for each step of the conversation
+# Headers up to RFC 5322's 998 characters: folding a long List-Unsubscribe would turn its URL
+# into an encoded word that mail programs don't read as a link.
+POLICY = SMTP_POLICY.clone(max_line_length=998)
 USER_VARIABLE = "DIALOGUE_SMTP_USER"
 PASSWORD_VARIABLE = "DIALOGUE_SMTP_PASSWORD"
 
@@ -34,7 +37,7 @@ def build(
 ) -> EmailMessage:
     """The email: plain text, the post's language, an unsubscribe header mail programs show
     as a button (RFC 2369, one click per RFC 8058), marked automatic (RFC 3834)."""
-    message = EmailMessage(policy=SMTP_POLICY)
+    message = EmailMessage(policy=POLICY)
     message["From"] = settings.sender
     message["To"] = formataddr(to)
     message["Subject"] = composed.subject
@@ -43,7 +46,8 @@ def build(
     message["Auto-Submitted"] = "auto-generated"
     message["List-Unsubscribe"] = f"<{stop_url}>"
     message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
-    message.set_content(composed.text, charset="utf-8")
+    # Quoted-printable: safe through a server without 8BITMIME.
+    message.set_content(composed.text, charset="utf-8", cte="quoted-printable")
     message["Content-Language"] = composed.lang  # after set_content, which drops Content-*
     return message
 

@@ -24,6 +24,14 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "Still waiting: a comment on “{title}”, {waited}",
         "de": "Wartet noch: ein Kommentar zu „{title}“, seit {waited}",
     },
+    "subject_overdue_many": {
+        "en": "Overdue: {count} comments have waited longer than {sla} hours",
+        "de": "Überfällig: {count} Kommentare warten länger als {sla} Stunden",
+    },
+    "subject_digest_overdue": {
+        "en": "{count} comments waiting on {site}, {overdue} of them overdue",
+        "de": "{count} Kommentare warten auf {site}, {overdue} davon überfällig",
+    },
     "subject_digest": {
         "en": "{count} comments waiting on {site}",
         "de": "{count} Kommentare warten auf {site}",

@@ -170,8 +170,7 @@ class Notifier:
         if settings is None:
             raise SendFailed("notify.email is no longer set in site.yaml", permanent=True)
         if message.recipient.startswith(COMMENTER):
-            address = outbox.address_of(self.queue, message.recipient)
-            name = ""
+            name, address = outbox.commenter(self.queue, message.recipient)
         else:
             person = self.directory().people.get(message.recipient.removeprefix(AUTHOR))
             address, name = (person.email, person.name) if person else (None, "")

@@ -133,7 +133,7 @@ def test_digest_puts_overdue_first_and_counts() -> None:
         compose.Notice(3, "new", comment(hours=0.1, body="Neu zwei")),
     ]
     message = compose.to_staff(DIRECTORY.people["alice"], notices, DIRECTORY, SITE, NOW, "u")
-    assert message.subject == "3 Kommentare warten auf Acme im Dialog"
+    assert message.subject == "3 Kommentare warten auf Acme im Dialog, 1 davon überfällig"
     first, second = message.text.index("1. ÜBERFÄLLIG"), message.text.index("2. Neu")
     assert first < second < message.text.index("3. Neu")
     assert message.text.index("Alt und überfällig") < message.text.index("Neu eins")

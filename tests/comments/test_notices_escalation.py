@@ -101,7 +101,7 @@ def test_several_overdue_comments_share_one_daily_digest(site: Site, mail: Mailb
     # bob (author) and mod (central): new and overdue in one digest each
     assert sorted(m.recipients[0] for m in mail.received) == ["bob@example.com", "mod@example.com"]
     to_bob = next(m for m in mail.received if m.recipients == ["bob@example.com"])
-    assert to_bob.subject == "4 comments waiting on Test Blog"
+    assert to_bob.subject == "4 comments waiting on Test Blog, 2 of them overdue"
     assert to_bob.text.index("1. OVERDUE") < to_bob.text.index("3. New")
     mail.received.clear()
     instant = next_digest(overdue_at + dt.timedelta(hours=12))
