@@ -98,5 +98,6 @@ th,td{text-align:left;padding:6px 10px;border-bottom:1px solid var(--line)}
 thead th{color:var(--muted);font-weight:600}
 .num{text-align:right;font-variant-numeric:tabular-nums}
 tbody th{font-weight:500}
+table.longest td:nth-child(3){white-space:nowrap}
 table.longest td:last-child{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:.85rem}
 """
