@@ -146,6 +146,10 @@ def serve(args: argparse.Namespace, root: Path) -> int:
     path = config.comments.endpoint if config.comments.endpoint.startswith("/") else "/comments"
     print(f"Comment intake on http://{args.host}:{server.effective_port}{path}", flush=True)
     try:
+        intake.queue().health()
+    except QueueError as exc:  # it starts all the same, and recovers when the queue is back
+        print(f"warning: {exc}: answering 503 until the queue is reachable", file=sys.stderr)
+    try:
         server.run()
     except KeyboardInterrupt:
         pass

@@ -209,9 +209,15 @@ class PostgresQueue(Queue):
         pool connects in the background and the first operation finds out (the intake)."""
         self.url = url
         self.where = safe_url(url)
-        with _errors(self.where):
+        try:
             self._conninfo = conninfo.make_conninfo(url, **self._defaults(url))
-            self._migrated = False
+        except psycopg.ProgrammingError as exc:
+            raise QueueError(
+                f"{self.where}: not a PostgreSQL URL libpq can read ({exc}): write it as "
+                "postgresql://user@host:5432/dbname?sslmode=verify-full"
+            ) from exc
+        self._migrated = False
+        with _errors(self.where):
             if wait:
                 self._ensure_schema()
             size = max(1, pool_size)

@@ -240,3 +240,14 @@ def site_pg(postgres: pgserver.Databases, tmp_path: Path) -> Iterator[Site]:
     url = postgres.create()
     yield make_site(tmp_path / "site", queue_url=url)
     postgres.drop(url)
+
+
+def test_an_unreachable_or_unreadable_url_is_a_clear_error(tmp_path: Path) -> None:
+    site = make_site(tmp_path / "site")
+    port = pgserver._free_port()  # nothing listens there
+    down = run_cli(site, "list", env={"DIALOGUE_QUEUE": f"postgresql://u:pw1@127.0.0.1:{port}/q"})
+    assert down.code == 1 and "Traceback" not in down.err
+    assert f"error: postgresql://u@127.0.0.1:{port}/q: connection failed" in down.err
+    assert "pw1" not in down.err  # never the password
+    bad = run_cli(site, "list", env={"DIALOGUE_QUEUE": "postgresql://u@127.0.0.1/q?colour=red"})
+    assert bad.code == 1 and "not a PostgreSQL URL libpq can read" in bad.err
