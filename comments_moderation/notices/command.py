@@ -18,7 +18,7 @@ from typing import Any
 
 from comments_moderation import output
 from comments_moderation.commands import Context, SiteUnreadable
-from comments_moderation.notices import outbox
+from comments_moderation.notices import sending
 from comments_moderation.notices.audience import Directory
 from comments_moderation.notices.worker import Notifier
 from comments_moderation.queue import QueueError
@@ -63,7 +63,7 @@ def _directory_loader(ctx: Context) -> Callable[[], Directory]:
 
 
 def _print_log(ctx: Context, as_json: bool) -> int:
-    rows = outbox.sending_log(ctx.queue)
+    rows = sending.sending_log(ctx.queue)
     for row in rows:
         row["created"], row["finished"] = ctx.local(row["created"]), ctx.local(row["finished"])
     if as_json:

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from email.utils import parseaddr
 from typing import TextIO
 
-from comments_moderation.notices import compose, outbox, plan, tokens
+from comments_moderation.notices import compose, outbox, plan, sending, tokens
 from comments_moderation.notices.audience import AUTHOR, COMMENTER, WEBHOOK, Directory
 from comments_moderation.notices.delivery import Handoff, SendFailed, Uncertain, next_attempt
 from comments_moderation.notices.smtp import SmtpHandoff, build
@@ -160,7 +160,7 @@ class Notifier:
 
     # --- send ---
 
-    def handoff(self, message: outbox.Claimed, now: dt.datetime) -> Handoff:
+    def handoff(self, message: sending.Claimed, now: dt.datetime) -> Handoff:
         if message.channel == "webhook":
             url = self.webhooks.get(message.recipient)
             if url is None:
@@ -170,7 +170,7 @@ class Notifier:
         if settings is None:
             raise SendFailed("notify.email is no longer set in site.yaml", permanent=True)
         if message.recipient.startswith(COMMENTER):
-            name, address = outbox.commenter(self.queue, message.recipient)
+            name, address = sending.commenter(self.queue, message.recipient)
         else:
             person = self.directory().people.get(message.recipient.removeprefix(AUTHOR))
             address, name = (person.email, person.name) if person else (None, "")
@@ -185,28 +185,28 @@ class Notifier:
         )
         return SmtpHandoff(settings, email, address)
 
-    def send_one(self, message: outbox.Claimed, now: dt.datetime) -> str:
+    def send_one(self, message: sending.Claimed, now: dt.datetime) -> str:
         """Hand one claimed message over; returns the state it ends in."""
         try:
             handoff = self.handoff(message, now)
         except SendFailed as exc:
-            outbox.mark_failed(self.queue, message, self.owner, now, str(exc), None)
+            sending.mark_failed(self.queue, message, self.owner, now, str(exc), None)
             return "failed"
         try:
             handoff.prepare()
-            if not outbox.mark_sending(self.queue, message, self.owner):
+            if not sending.mark_sending(self.queue, message, self.owner):
                 return "lost"  # another sender took it over: it sends, we don't
             handoff.deliver()
         except SendFailed as exc:
             retry = None if exc.permanent else next_attempt(message.attempts + 1, now)
-            outbox.mark_failed(self.queue, message, self.owner, now, str(exc), retry)
+            sending.mark_failed(self.queue, message, self.owner, now, str(exc), retry)
             return "retry" if retry else "failed"
         except Uncertain as exc:
-            outbox.mark_uncertain(self.queue, message, self.owner, now, str(exc))
+            sending.mark_uncertain(self.queue, message, self.owner, now, str(exc))
             return "uncertain"
         finally:
             handoff.close()
-        outbox.mark_sent(self.queue, message, self.owner, now)
+        sending.mark_sent(self.queue, message, self.owner, now)
         return "sent"
 
     def describe(self, recipient: str) -> str:
@@ -220,7 +220,7 @@ class Notifier:
     def run_once(self, now: dt.datetime, stop: Callable[[], bool] = lambda: False) -> Round:
         """Plan, batch and send everything due; ``stop`` is asked between messages."""
         result = Round(planned=self.plan(now), batched=self.batch(now))
-        while not stop() and (message := outbox.claim(self.queue, self.owner, now)) is not None:
+        while not stop() and (message := sending.claim(self.queue, self.owner, now)) is not None:
             state = self.send_one(message, now)
             result.sent += state == "sent"
             result.failed += state in ("failed", "retry")
