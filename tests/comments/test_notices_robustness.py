@@ -121,15 +121,17 @@ def test_two_senders_at_once_send_each_message_once(
 
 
 def _kill_at(site: Site, gate_reached: threading.Event, when: str) -> None:
+    """Start a sender and SIGKILL it once it holds the server at the gate."""
     sender = notify_process(site, when)
     try:
-        assert gate_reached.wait(60), sender.stderr.read() if sender.stderr else ""
+        reached = gate_reached.wait(60)
         os.kill(sender.pid, signal.SIGKILL)
-        sender.wait(30)
+        _, err = sender.communicate(timeout=30)
     finally:
-        for stream in (sender.stdout, sender.stderr):
-            if stream:
-                stream.close()
+        if sender.poll() is None:  # never left running, whatever failed above
+            sender.kill()
+            sender.communicate()
+    assert reached, err
     assert sender.returncode == -signal.SIGKILL
 
 
