@@ -1,5 +1,6 @@
-"""The clock every command reads: DIALOGUE_NOW (an ISO datetime) pins it, so that builds, the
-moderation commands and notices are repeatable in tests and can be replayed."""
+"""The clock of every command: ``DIALOGUE_NOW`` (an ISO 8601 datetime) pins it, so builds,
+schedules and plans are repeatable in tests and can be previewed ("what will the site look like
+on Monday?"); otherwise it is the real time."""
 
 from __future__ import annotations
 
@@ -7,8 +8,8 @@ import datetime as dt
 import os
 
 
-def pinned_now() -> dt.datetime | None:
-    """DIALOGUE_NOW as an aware datetime (UTC when it has no offset), or None when unset."""
+def pinned() -> dt.datetime | None:
+    """The time DIALOGUE_NOW names (UTC when it has no offset), or None when it is not set."""
     value = os.environ.get("DIALOGUE_NOW")
     if not value:
         return None
@@ -17,4 +18,4 @@ def pinned_now() -> dt.datetime | None:
 
 
 def now() -> dt.datetime:
-    return pinned_now() or dt.datetime.now(dt.UTC)
+    return pinned() or dt.datetime.now(dt.UTC)

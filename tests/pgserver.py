@@ -60,6 +60,7 @@ class Cluster:
             capture_output=True,
             text=True,
             timeout=120,
+            cwd=self.folder,  # PostgreSQL's tools fail where their user may not look (/root)
             **_as_owner(),
         )
 
@@ -96,7 +97,9 @@ def cluster(durable: bool = False) -> Iterator[Cluster]:
         raise RuntimeError(
             "PostgreSQL is not installed: run scripts/setup-system-tools.sh (Debian's postgresql)"
         )
-    folder = Path(tempfile.mkdtemp(prefix="dialogue-pg-"))
+    # In /tmp itself: the unprivileged owner must reach it (TMPDIR may be under /root), and a
+    # socket's path must stay short.
+    folder = Path(tempfile.mkdtemp(prefix="dialogue-pg-", dir="/tmp"))
     if os.geteuid() == 0:
         shutil.chown(folder, UNPRIVILEGED, "nogroup")
     os.chmod(folder, 0o755)
@@ -143,7 +146,3 @@ class Databases:
             self._ensure_template()
             self.server.sql(f"CREATE DATABASE {name} TEMPLATE {self.TEMPLATE}")
         return self.server.url(name)
-
-    def drop(self, url: str) -> None:
-        name = url.rsplit("/", 1)[1]
-        self.server.sql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")

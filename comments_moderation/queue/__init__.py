@@ -17,7 +17,7 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from comments_moderation.queue.base import STATUSES, Queue, Tx, as_time
+from comments_moderation.queue.base import STATUSES, Queue
 from comments_moderation.queue.records import (
     Ambiguous,
     AuditEntry,
@@ -31,6 +31,7 @@ from comments_moderation.queue.records import (
     RateLimited,
     WrongStatus,
 )
+from comments_moderation.queue.tx import Tx, as_time
 
 if TYPE_CHECKING:
     from generator.config import Config

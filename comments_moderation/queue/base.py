@@ -14,7 +14,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import replace
 from typing import Any, ClassVar
@@ -31,6 +30,7 @@ from comments_moderation.queue.records import (
     RateLimited,
     WrongStatus,
 )
+from comments_moderation.queue.tx import Tx, as_time
 
 STATUSES = ("pending", "approved", "rejected", "spam")
 RATE_WINDOW = dt.timedelta(minutes=1)
@@ -49,43 +49,6 @@ TIME_COLUMNS = ("created", "decided", "approved", "purged")
 Rows = list[dict[str, Any]]
 Comments = list[QueuedComment]
 Entries = list[AuditEntry]
-
-
-def as_time(value: object) -> dt.datetime | None:
-    """A stored time as an aware datetime (SQLite keeps ISO text, PostgreSQL timestamptz)."""
-    if value is None or isinstance(value, dt.datetime):
-        return value
-    return dt.datetime.fromisoformat(str(value))
-
-
-class Tx:
-    """One transaction, the same on both backends: ``?`` placeholders, rows as dicts."""
-
-    def __init__(
-        self,
-        cursor: Any,
-        translate: Callable[[str], str] = str,
-        adapt: Callable[[object], object] = lambda value: value,
-    ) -> None:
-        self._cursor, self._translate, self._adapt = cursor, translate, adapt
-
-    def execute(self, sql: str, params: Sequence[object] = ()) -> int:
-        """Run one statement; returns the number of rows it changed."""
-        self._cursor.execute(self._translate(sql), [self._adapt(p) for p in params])
-        return int(self._cursor.rowcount)
-
-    def one(self, sql: str, params: Sequence[object] = ()) -> dict[str, Any] | None:
-        self.execute(sql, params)
-        row = self._cursor.fetchone()
-        return None if row is None else dict(row)
-
-    def all(self, sql: str, params: Sequence[object] = ()) -> list[dict[str, Any]]:
-        self.execute(sql, params)
-        return [dict(row) for row in self._cursor.fetchall()]
-
-    def value(self, sql: str, params: Sequence[object] = ()) -> Any:
-        row = self.one(sql, params)
-        return None if row is None else next(iter(row.values()))
 
 
 def comment_from_row(row: dict[str, Any]) -> QueuedComment:
@@ -188,6 +151,16 @@ class Queue(ABC):
             if not new.spam_reasons:
                 self._notice_event(tx, "new", comment_id, now)
             return comment_id
+
+    def add_imported(self, comment_id: str, new: NewComment, created: dt.datetime) -> bool:
+        """A pending comment brought from another system (``dialogue import``), under the id
+        and time it was given there; False if the queue already has that id (an import run
+        again)."""
+        with self.transaction() as tx:
+            if tx.one("SELECT 1 AS found FROM comments WHERE id = ?", (comment_id,)):
+                return False
+            self._insert(tx, new, created, id=comment_id)
+            return True
 
     def parent_ok(self, post: str, parent: str) -> bool:
         """Replies go only under approved comments of the same post."""

@@ -10,8 +10,9 @@ written in one transaction: all or nothing.
 
 from __future__ import annotations
 
-from comments_moderation.queue.base import TIME_COLUMNS, Queue, Tx, as_time
+from comments_moderation.queue.base import TIME_COLUMNS, Queue
 from comments_moderation.queue.records import CopyResult
+from comments_moderation.queue.tx import Tx, as_time
 
 COMMENT_COLUMNS = (
     "id", "post", "parent", "name", "email", "website", "body", "body_hash", "created",

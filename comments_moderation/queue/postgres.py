@@ -24,8 +24,9 @@ from psycopg import conninfo, errors
 from psycopg.rows import dict_row
 from psycopg_pool import ConnectionPool, PoolTimeout
 
-from comments_moderation.queue.base import Queue, Tx
+from comments_moderation.queue.base import Queue
 from comments_moderation.queue.records import QueueError, QueueUnavailable
+from comments_moderation.queue.tx import Tx
 
 CONNECT_TIMEOUT = 5  # seconds; libpq's connect_timeout unless the URL sets one
 WAIT_FOR_CONNECTION = 3.0  # how long an operation waits for a pooled connection

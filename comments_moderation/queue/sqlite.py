@@ -22,8 +22,9 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, ClassVar
 
-from comments_moderation.queue.base import Queue, Tx
+from comments_moderation.queue.base import Queue
 from comments_moderation.queue.records import QueueError, QueueUnavailable
+from comments_moderation.queue.tx import Tx
 
 BUSY_TIMEOUT_MS = 10_000
 # Primary result codes that mean "not now" rather than "wrong": busy, locked, read-only, I/O

@@ -22,41 +22,26 @@ def backend(request: pytest.FixtureRequest) -> str:
     return str(request.param)
 
 
-@pytest.fixture(scope="module")
-def queue_urls(request: pytest.FixtureRequest, backend: str) -> Iterator[list[str]]:
-    """The PostgreSQL databases this module's sites used, dropped at its end."""
-    urls: list[str] = []
-    yield urls
-    if urls:
-        postgres = request.getfixturevalue("postgres")
-        for url in urls:
-            postgres.drop(url)
-
-
-def _site(request: pytest.FixtureRequest, backend: str, root: Path, urls: list[str]) -> Site:
+def _site(request: pytest.FixtureRequest, backend: str, root: Path) -> Site:
+    """A site on the SQLite file, or on a fresh PostgreSQL database. The databases stay until
+    the cluster goes at the end of the session: DROP DATABASE waits for a checkpoint, which
+    costs more than the test itself."""
     if backend == "sqlite":
         return make_site(root)
-    url = request.getfixturevalue("postgres").create()
-    urls.append(url)
-    return make_site(root, queue_url=url)
+    return make_site(root, queue_url=request.getfixturevalue("postgres").create())
 
 
 @pytest.fixture
-def site(
-    request: pytest.FixtureRequest, backend: str, queue_urls: list[str], tmp_path: Path
-) -> Site:
-    return _site(request, backend, tmp_path / "site", queue_urls)
+def site(request: pytest.FixtureRequest, backend: str, tmp_path: Path) -> Site:
+    return _site(request, backend, tmp_path / "site")
 
 
 @pytest.fixture(scope="module")
 def shared_site(
-    request: pytest.FixtureRequest,
-    backend: str,
-    queue_urls: list[str],
-    tmp_path_factory: pytest.TempPathFactory,
+    request: pytest.FixtureRequest, backend: str, tmp_path_factory: pytest.TempPathFactory
 ) -> Site:
     """One site per test module; tests keep apart by post, client address and body."""
-    return _site(request, backend, tmp_path_factory.mktemp("shared") / "site", queue_urls)
+    return _site(request, backend, tmp_path_factory.mktemp("shared") / "site")
 
 
 @pytest.fixture(scope="module")

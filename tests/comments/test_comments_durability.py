@@ -199,3 +199,27 @@ def test_approve_killed_mid_way_loses_and_duplicates_nothing(site: Site) -> None
     assert sorted(p.stem for p in site.comment_files()) == sorted(ids)
     approvals = [e.comment for e in audit_entries(site) if e.action == "approve"]
     assert sorted(approvals) == sorted(ids)  # one audit row each: nothing decided twice
+
+
+def test_the_rate_limit_holds_across_intake_processes(site: Site) -> None:
+    """Twelve comments from one address at once, alternating between two intake processes:
+    the limit (5 a minute) is counted in the queue, so it holds for both together."""
+    servers = [start_intake(site), start_intake(site)]
+    statuses: list[int] = []
+    start = threading.Barrier(12)
+
+    def send(n: int) -> None:
+        start.wait()
+        answer = servers[n % 2].submit(comment(), as_json=True, client="198.51.100.77")
+        statuses.append(answer.status)
+
+    try:
+        threads = [threading.Thread(target=send, args=(n,)) for n in range(12)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=60)
+    finally:
+        for server in servers:
+            stop_intake(server)
+    assert sorted(statuses) == [202] * 5 + [429] * 7

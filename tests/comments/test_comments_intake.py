@@ -301,6 +301,8 @@ def test_module_level_application_loads_the_site_lazily(
     seen: list[str] = []
     body = b"".join(module.application(environ, lambda status, headers: seen.append(status)))
     assert seen == ["200 OK"] and json.loads(body)["posts"] == 4
+    assert module._lazy is not None
+    module._lazy.close()  # its queue's connections, before it is dropped
     monkeypatch.setattr(module, "_lazy", None)
     monkeypatch.setenv("DIALOGUE_SITE_ROOT", str(shared_site.root / "nowhere"))
     seen.clear()

@@ -114,7 +114,6 @@ def test_processes_starting_at_once_migrate_once(postgres: pgserver.Databases) -
         assert versions == [(len(MIGRATIONS),)]
         # the address salt and the notices' secret, each made once
         assert conn.execute("SELECT count(*) FROM settings").fetchone() == (2,)
-    postgres.drop(url)
 
 
 @pytest.fixture
@@ -236,10 +235,8 @@ def test_a_decision_waits_for_a_concurrent_one(site_pg: Site) -> None:
 
 
 @pytest.fixture
-def site_pg(postgres: pgserver.Databases, tmp_path: Path) -> Iterator[Site]:
-    url = postgres.create()
-    yield make_site(tmp_path / "site", queue_url=url)
-    postgres.drop(url)
+def site_pg(postgres: pgserver.Databases, tmp_path: Path) -> Site:
+    return make_site(tmp_path / "site", queue_url=postgres.create())
 
 
 def test_an_unreachable_or_unreadable_url_is_a_clear_error(tmp_path: Path) -> None:
@@ -251,3 +248,15 @@ def test_an_unreachable_or_unreadable_url_is_a_clear_error(tmp_path: Path) -> No
     assert "pw1" not in down.err  # never the password
     bad = run_cli(site, "list", env={"DIALOGUE_QUEUE": "postgresql://u@127.0.0.1/q?colour=red"})
     assert bad.code == 1 and "not a PostgreSQL URL libpq can read" in bad.err
+
+
+def test_tls_parameters_reach_libpq(site_pg: Site) -> None:
+    """sslmode in the URL is libpq's own: the test server has no TLS, so requiring it fails,
+    which shows the parameter arrived (README: TLS through libpq's parameters)."""
+    url = f"{site_pg.queue_url}?sslmode=require"
+    result = run_cli(site_pg, "list", env={"DIALOGUE_QUEUE": url})
+    assert result.code == 1 and "server does not support SSL" in result.err
+    assert (
+        run_cli(site_pg, "list", env={"DIALOGUE_QUEUE": f"{site_pg.queue_url}?sslmode=prefer"}).code
+        == 0
+    )

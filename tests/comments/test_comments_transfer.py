@@ -22,10 +22,7 @@ def other_queue(site: Site, request: pytest.FixtureRequest, tmp_path: Path) -> I
     if site.backend == "postgresql":
         yield str(tmp_path / "moved" / "comments.sqlite3")
         return
-    postgres = request.getfixturevalue("postgres")
-    url = postgres.create(empty=True)
-    yield url
-    postgres.drop(url)
+    yield request.getfixturevalue("postgres").create(empty=True)
 
 
 def checkout_of(site: Site, folder: Path) -> Site:
