@@ -18,12 +18,22 @@ from comment_site import BASE_URL, Result, Site, run_cli
 REPO = Path(__file__).resolve().parents[2]
 # A German post of the sales department: its department's moderator is carol.
 SALES_POST = "vertrieb-post"
-STARTED = dt.datetime.now(dt.UTC)
+_clock = [dt.datetime.now(dt.UTC)]
+
+
+def restart_clock() -> None:
+    """Every test starts its own clock (tests/comments/conftest.py): comments arrive at real
+    time, and a long session must not leave ``at(minutes=11)`` behind them."""
+    _clock[0] = dt.datetime.now(dt.UTC)
+
+
+def started() -> dt.datetime:
+    return _clock[0]
 
 
 def at(**delta: float) -> str:
-    """A DIALOGUE_NOW this long after the test run started (comments arrive at real time)."""
-    return (STARTED + dt.timedelta(**delta)).isoformat()
+    """A DIALOGUE_NOW this long after the test started."""
+    return (started() + dt.timedelta(**delta)).isoformat()
 
 
 def configure(

@@ -73,6 +73,8 @@ class _Handler:
         self, server: Any, session: Session, envelope: Envelope, address: str, options: list
     ) -> str:
         await self.box.at_rcpt.pass_()
+        if self.box.refuse:
+            return "451 4.3.2 Not now, try again later"
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
@@ -85,6 +87,7 @@ class _Handler:
                 Mail(str(envelope.mail_from), list(envelope.rcpt_tos), parsed, raw)
             )
         await self.box.at_data.pass_()  # taken: a client killed now never hears 250
+        await asyncio.sleep(self.box.answer_delay)  # a slow server keeps senders overlapping
         return "250 Message accepted"
 
 
@@ -102,6 +105,8 @@ class Mailbox:
         self.lock = threading.Lock()
         self.at_rcpt, self.at_data = Gate(), Gate()
         self.logins: list[tuple[str, str]] = []
+        self.answer_delay = 0.0
+        self.refuse = False  # answer every recipient "451 try again later"
         if smtp.pop("auth", False):
             smtp["authenticator"] = self._authenticate
         self.controller = _Controller(_Handler(self), hostname="127.0.0.1", port=0, **smtp)

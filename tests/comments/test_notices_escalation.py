@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from comment_site import Site, add_comment, run_cli
-from notice_site import SALES_POST, STARTED, configure, notify, sending_log
+from notice_site import SALES_POST, configure, notify, sending_log, started
 from receivers import Mailbox, Webhooks, mailbox, webhooks
 
 BERLIN = ZoneInfo("Europe/Berlin")  # the test site's time zone (the default)
@@ -45,11 +45,11 @@ def test_overdue_is_announced_once_in_order_then_daily_until_decided(
 ) -> None:
     configure(site, mail.port, hooks.url())
     cid = add_comment(site, SALES_POST, body="Warum dauert die Lieferung so lange?")
-    assert notify(site, iso(STARTED + dt.timedelta(minutes=11))).code == 0
+    assert notify(site, iso(started() + dt.timedelta(minutes=11))).code == 0
     assert [m.recipients for m in mail.received] == [["bob@example.com"]]  # new: the author
     mail.received.clear()
 
-    overdue_at = STARTED + dt.timedelta(hours=24, minutes=1)
+    overdue_at = started() + dt.timedelta(hours=24, minutes=1)
     assert notify(site, iso(overdue_at)).code == 0  # announced; the chat hears at once
     chats = [h["json"]["text"] for h in hooks.received]
     assert len(chats) == 2 and "länger als die 24 Stunden" in chats[1]
@@ -95,7 +95,7 @@ def test_overdue_is_announced_once_in_order_then_daily_until_decided(
 def test_several_overdue_comments_share_one_daily_digest(site: Site, mail: Mailbox) -> None:
     configure(site, mail.port)
     ids = [add_comment(site, "bob-post", body=f"Frage {n}") for n in range(2)]
-    overdue_at = STARTED + dt.timedelta(hours=25)
+    overdue_at = started() + dt.timedelta(hours=25)
     assert notify(site, iso(overdue_at)).code == 0
     assert notify(site, iso(overdue_at + dt.timedelta(minutes=11))).code == 0
     # bob (author) and mod (central): new and overdue in one digest each

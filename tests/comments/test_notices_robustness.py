@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 from comment_site import Site, add_comment, comment, start_intake, stop_intake, stored
-from notice_site import STARTED, at, configure, notify, notify_process, sending_log
+from notice_site import at, configure, notify, notify_process, sending_log, started
 from receivers import Mailbox, Webhooks, mailbox, webhooks
 
 
@@ -75,7 +75,7 @@ def test_a_failing_webhook_is_tried_again_with_exponential_backoff(
     configure(site, None, hooks.url())
     add_comment(site, "bob-post")
     hooks.fail_next = 3
-    start = STARTED + dt.timedelta(minutes=1)
+    start = started() + dt.timedelta(minutes=1)
     # Fails at 0, then is due after 1, 2, 4 minutes: tried at 0, 1, 3 and 7.
     for minutes, attempts in ((0, 1), (0.5, 1), (1, 2), (2.5, 2), (3, 3), (6.5, 3), (7, 4)):
         assert notify(site, (start + dt.timedelta(minutes=minutes)).isoformat()).code == 0
@@ -97,9 +97,17 @@ def test_two_senders_at_once_send_each_message_once(
 ) -> None:
     configure(site, mail.port, hooks.url(), digest_minutes=0)
     ids = [add_comment(site, "shared-post", body=f"Question number {n}") for n in range(12)]
-    mail.at_data.open.clear()  # held until both senders are in the middle of a message
-    senders = [notify_process(site, at(minutes=1)) for _ in range(2)]
-    deadline = time.monotonic() + 60
+    # A first round finds the mail server and the chat refusing: 36 messages wait for their
+    # retry, so that both senders below find them all due at once.
+    mail.refuse, hooks.fail_next = True, 12
+    assert notify(site, at(minutes=1)).code == 0
+    assert [e["state"] for e in sending_log(site)] == ["queued"] * 36
+    mail.refuse = False
+    # Held until both senders are in the middle of a message, then slow: they overlap.
+    mail.at_data.open.clear()
+    mail.answer_delay = 0.05
+    senders = [notify_process(site, at(minutes=3)) for _ in range(2)]
+    deadline = time.monotonic() + 20  # well inside the senders' 30 s SMTP timeout
     while mail.at_data.waiting < 2 and time.monotonic() < deadline:
         time.sleep(0.05)
     mail.at_data.open.set()
@@ -117,7 +125,7 @@ def test_two_senders_at_once_send_each_message_once(
         ids
     )
     assert len(hooks.received) == 12
-    assert [e["state"] for e in sending_log(site)] == ["sent"] * 36
+    assert [(e["state"], e["attempts"]) for e in sending_log(site)] == [("sent", 2)] * 36
 
 
 def _kill_at(site: Site, gate_reached: threading.Event, when: str) -> None:
