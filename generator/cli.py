@@ -40,6 +40,13 @@ def build_options(args: argparse.Namespace) -> BuildOptions:
 
 def cmd_build(args: argparse.Namespace) -> int:
     from generator.build import build
+    from generator.markdown_fast import engine
+
+    try:
+        engine()
+    except ValueError as error:  # DIALOGUE_MARKDOWN set to something unknown
+        print(f"dialogue: {error}", file=sys.stderr)
+        return 2
 
     report = build(
         _site_root(),

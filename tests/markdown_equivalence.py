@@ -2,14 +2,16 @@
 
 Sources: the CommonMark spec examples and markdown-it-py's and mdit-py-plugins' fixture files
 (vendored in tests/markdown_fixtures/ with their licences), the bodies of the test sites and the
-sample site, the hostile payloads, and a small corpus from ../shared/bench/gen_corpus.py.
-``python tests/markdown_equivalence.py`` prints the counts and every difference.
+sample site, the hostile payloads, a small corpus from ../shared/bench/gen_corpus.py, and
+fixture documents spliced together. ``python tests/markdown_equivalence.py [SPLICED]`` prints
+the counts and every difference.
 """
 
 from __future__ import annotations
 
 import collections
 import json
+import random
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -67,14 +69,23 @@ def payload_documents() -> Iterator[tuple[str, str]]:
 
 def corpus_documents(folder: Path, posts: int = 150) -> Iterator[tuple[str, str]]:
     """A small generated corpus (gen_corpus.py, seed 7) written into ``folder``."""
-    subprocess.run(
-        [sys.executable, str(GEN_CORPUS), "--posts", str(posts), "--out", str(folder)]
-        + ["--seed", "7"],
-        check=True,
-        capture_output=True,
-    )
+    command = [sys.executable, str(GEN_CORPUS), "--posts", str(posts), "--seed", "7"]
+    subprocess.run([*command, "--out", str(folder)], check=True, capture_output=True)
     for path in sorted((folder / "content" / "posts").rglob("*.md")):
         yield f"corpus {path.name}", parse(path.read_bytes()).body
+
+
+def spliced_documents(count: int, seed: int) -> Iterator[tuple[str, str]]:
+    """Two to four fixture documents joined, some of them inside a quote, list or indentation:
+    constructs meeting that no fixture has (this found most of markdown_divergence's tests)."""
+    fixtures = [markdown for _, markdown in fixture_documents()]
+    rng = random.Random(seed)
+    for number in range(count):
+        body = rng.choice(["\n", "\n\n", "", " "]).join(rng.sample(fixtures, rng.randint(2, 4)))
+        if rng.random() < 0.3:
+            prefix = rng.choice(["> ", "- ", "1. ", "  ", "    "])
+            body = "".join(prefix + line for line in body.splitlines(keepends=True))
+        yield f"spliced #{number} (seed {seed})", body
 
 
 @dataclass
@@ -111,7 +122,7 @@ class Tally:
         return "\n".join(lines)
 
 
-def tally_all(corpus_folder: Path) -> dict[str, Tally]:
+def tally_all(corpus_folder: Path, spliced: int = 1500) -> dict[str, Tally]:
     tallies: dict[str, Tally] = collections.defaultdict(Tally)
     for source, body in fixture_documents():
         tallies["spec and fixtures"].check(source, body)
@@ -121,12 +132,15 @@ def tally_all(corpus_folder: Path) -> dict[str, Tally]:
         tallies["payloads"].check(source, body)
     for source, body in corpus_documents(corpus_folder):
         tallies["generated corpus"].check(source, body)
+    for source, body in spliced_documents(spliced, seed=1):
+        tallies["spliced fixtures"].check(source, body)
     return tallies
 
 
 if __name__ == "__main__":
     import tempfile
 
+    spliced = int(sys.argv[1]) if len(sys.argv) > 1 else 1500
     with tempfile.TemporaryDirectory() as temporary:
-        for name, tally in tally_all(Path(temporary)).items():
+        for name, tally in tally_all(Path(temporary), spliced).items():
             print(f"{name}: {tally.report()}")

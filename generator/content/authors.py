@@ -8,7 +8,7 @@ from pathlib import Path
 from generator.content.fields import Fields
 from generator.content.frontmatter import FrontMatter, decode
 from generator.diagnostics import Problem
-from generator.markdown import render_post
+from generator.markdown_fast import render_body
 from generator.model import Author
 from generator.urls import SLUG
 from generator.yamlsafe import load_yaml, type_name
@@ -18,7 +18,7 @@ LINK_SCHEMES = ("https://", "http://", "mailto:")
 
 
 def render_bio(bio: str) -> str:
-    return render_post(bio)[0].html
+    return render_body(bio)[0].html
 
 
 def read_author(
