@@ -12,67 +12,92 @@ from __future__ import annotations
 import collections
 import re
 import unicodedata
+from functools import lru_cache
 from urllib.parse import unquote
 
 from generator.markdown import _BAD_LINK, POST_SCHEMES, _link_check
 
 _link_ok = _link_check(POST_SCHEMES, relative=True)
 _HOST = re.compile(r"(?:[a-z][a-z0-9+.-]*:)?//([^/?#]*)", re.I)
-_TASK = re.compile(r"\[[ xX]\]")  # a task-list box, anywhere (more than the plugin takes)
-_DELIMITER_BESIDE_WIDE = re.compile(r"[*_~][^\x00-\x7f]|[^\x00-\x7f][*_~]")
-_REFERENCE = re.compile(
-    r"^[ \t>*+\-.)0-9]*\[(?!\^)[^\]\n]*\]:", re.M
-)  # a link reference definition
-_FOOTNOTE_INDENTED = re.compile(
-    r"^(?:[ \t>*+\-.)0-9]+\[\^[^\]\n]*\]:|\[\^[^\]\n]*\]:[ \t]*(?:\n[ \t]*)*(?: {4}|\t))", re.M
-)  # a definition indented or inside a list or quote, or its text indented by 4 or more
-_QUOTED_LINE = re.compile(r"^([ \t]*>[^\n]*)\n(?=([^\n]*))", re.M)  # and the line after it
+
+# Line patterns run on "\n" + body and start with that literal "\n": Python's re then skips
+# ahead to each line start, where a "^" in MULTILINE mode tries every position (10x slower).
+_LINE_PREFIX = r"[ \t>*+\-.)0-9]*"  # indentation, quote and list markers
+_REFERENCE = re.compile(rf"\n{_LINE_PREFIX}\[(?!\^)[^\]\n]*\]:")  # link reference definition
+_FOOTNOTE = re.compile(rf"\n({_LINE_PREFIX})\[\^[^\]\n]*\]:([^\n]*)")  # and what follows
+_QUOTED_LINE = re.compile(r"\n([ \t]*>[^\n]*)(?=\n([^\n]*))")  # and the line after it
 _QUOTE_MARKERS = re.compile(r"(?:[ \t]*>)*")
-_BACKTICKS = re.compile(r"`+")
-_BLANK_CODE_SPAN = re.compile(r"(?<!`)(`+)[ \n]{2,}\1(?!`)")
-_FOOTNOTE_AFTER_TEXT = re.compile(r"^(?![ \t>]*\[\^)[^\n]*\S[^\n]*\n[ \t>]*\[\^[^\]\n]*\]:", re.M)
-_QUOTE_TAB = re.compile(r"^ *(?:> *)+\t", re.M)
-MAX_DEPTH = 12  # markdown-it-py stops nesting at 20 (maxNesting); the Rust port does not
-# The Rust parser recurses per nested block and overflows the stack (a crash, not an error) near
-# 16,000 levels. Every level needs at least half a character of a line's indentation and
-# markers (a tab stands for up to 4 columns, "- " is 2), so lines whose leading run is shorter
-# than this cannot nest deeper than 2,000.
-_DEEP_LINE = re.compile(r"^[ \t>*+\-.)0-9]{1000}", re.M)
+_QUOTE_TAB = re.compile(r"\n *(?:> *)+\t")
+_BACKTICKS = re.compile(r"``*")  # not "`+": re finds a literal first character much faster
+_BLANK_CODE_SPAN = re.compile(r"`[ \n]{2,}`")  # the middle of any code span of 2+ spaces
+# The Rust parser recurses per nested block and overflows the stack (a crash, not an error)
+# near 16,000 levels. Every level needs at least a quarter of a character of a line's
+# indentation and markers (a tab stands for up to 4 columns), so lines whose leading run is
+# shorter than this cannot nest deeper than 4,000.
+_DEEP_LINE = re.compile(r"\n[ \t>*+\-.)0-9]{1000}")
+MAX_DEPTH = 12  # quotes and lists in each other; markdown-it-py stops at 20 (maxNesting)
 
 
 def source_reason(body: str) -> str | None:
-    """A reason the body cannot take the fast path, from its text alone (cheap tests first)."""
-    if _DEEP_LINE.search(body):
+    """A reason the body cannot take the fast path, from its text alone: cheap tests first,
+    each pattern only where a substring test says it could match."""
+    text = "\n" + body
+    if len(body) >= 1000 and _DEEP_LINE.search(text):
         return "deep nesting"  # before the Rust parser sees it
     if "<!" in body or "<?" in body:
         return "raw HTML"  # comments and declarations: the two engines' specs differ
     if "](" in body and _BAD_LINK.search(body):
         return "unsafe link scheme"  # the reference warns about it, even inside code
-    if "[" in body and _TASK.search(body):
+    if "[ ]" in body or "[x]" in body or "[X]" in body:
         return "task list"
+    if body.count("[") >= MAX_DEPTH and _bracket_depth(body) >= MAX_DEPTH:
+        return "deep nesting"  # links in links: markdown-it-py's maxNesting
     if "`" in body:
         if "[" in body and _unpaired_backticks(body):
             return "unpaired backticks"  # '[' then an unclosed code span: the port panics
         if _BLANK_CODE_SPAN.search(body):
             return "code span of spaces"  # the port trims it
-    if not body.isascii():
-        for match in _DELIMITER_BESIDE_WIDE.finditer(body):
-            wide = match.group(0)[1] if match.group(0)[0] in "*_~" else match.group(0)[0]
-            if unicodedata.category(wide)[0] == "S":  # CommonMark 0.31 counts symbols in
-                return "emphasis beside a Unicode symbol"  # as punctuation, the port not
-    if "]:" in body and _title_across_lines(body):
-        return "link reference title across lines"
-    if "[^" in body:
-        if _FOOTNOTE_INDENTED.search(body):
-            return "footnote indented"
-        if _FOOTNOTE_AFTER_TEXT.search(body):
-            return "footnote definition right after text"
+    if not body.isascii() and _delimiter_beside_symbol(body):
+        return "emphasis beside a Unicode symbol"  # CommonMark 0.31's punctuation, not the port's
+    if "]:" in body:
+        if _title_across_lines(text):
+            return "link reference title across lines"
+        if "[^" in body:
+            reason = _footnote_reason(text)
+            if reason:
+                return reason
     if ">" in body:
-        if _lazy_quote_line(body):
+        if _lazy_quote_line(text):
             return "lazy quote line"
-        if "\t" in body and _QUOTE_TAB.search(body):
+        if "\t" in body and _QUOTE_TAB.search(text):
             return "tab after a quote marker"
     return None
+
+
+@lru_cache(maxsize=4096)
+def _symbol(char: str) -> bool:
+    return char > "\x7f" and unicodedata.category(char)[0] == "S"
+
+
+def _delimiter_beside_symbol(body: str) -> bool:
+    """An emphasis or strikethrough delimiter next to a non-ASCII symbol ('*£*bravo')."""
+    for delimiter in "*_~":
+        at = body.find(delimiter)
+        while at >= 0:
+            if (at and _symbol(body[at - 1])) or _symbol(body[at + 1 : at + 2] or "a"):
+                return True
+            at = body.find(delimiter, at + 1)
+    return False
+
+
+def _bracket_depth(body: str) -> int:
+    """How many '[' are open at most at once."""
+    depth = deepest = 0
+    for between in body.split("]"):
+        depth += between.count("[")
+        deepest = max(deepest, depth)
+        depth = max(depth - 1, 0)
+    return deepest
 
 
 def _unpaired_backticks(body: str) -> bool:
@@ -81,12 +106,12 @@ def _unpaired_backticks(body: str) -> bool:
     return any(count % 2 for count in runs.values())
 
 
-def _title_across_lines(body: str) -> bool:
+def _title_across_lines(text: str) -> bool:
     """Whether a link reference definition may have a title on another line than its start,
     or spanning lines: its next line opens a title, or one of its first 3 lines (to the next
     blank one) has an unbalanced quote or parenthesis."""
-    for match in _REFERENCE.finditer(body):
-        lines = body[match.start() :].split("\n", 3)[:3]
+    for match in _REFERENCE.finditer(text):
+        lines = text[match.start() + 1 :].split("\n", 3)[:3]
         if len(lines) > 1 and lines[1].lstrip(" \t>").startswith(('"', "'", "(")):
             return True
         for line in lines:
@@ -97,14 +122,28 @@ def _title_across_lines(body: str) -> bool:
     return False
 
 
+def _footnote_reason(text: str) -> str | None:
+    """Footnote definitions the engines read differently: indented or inside a list or quote,
+    text indented by 4 or more (or starting on a later line), or right after a line of text."""
+    for match in _FOOTNOTE.finditer(text):
+        prefix, rest = match.groups()
+        if prefix or not rest.strip(" \t") or rest.startswith("    ") or "\t" in rest[:5]:
+            return "footnote indented"
+        start = match.start()
+        before = text[text.rfind("\n", 0, start) + 1 : start]
+        if before.strip() and not before.lstrip(" \t>").startswith("[^"):
+            return "footnote definition right after text"
+    return None
+
+
 def _quote_depth(line: str) -> tuple[int, str]:
     markers = _QUOTE_MARKERS.match(line).group(0)  # type: ignore[union-attr]  # matches ""
     return markers.count(">"), line[len(markers) :]
 
 
-def _lazy_quote_line(body: str) -> bool:
+def _lazy_quote_line(text: str) -> bool:
     """Whether a line goes on a quote's paragraph with fewer '>' than the line before it."""
-    for match in _QUOTED_LINE.finditer(body):
+    for match in _QUOTED_LINE.finditer(text):
         depth, _ = _quote_depth(match.group(1))
         following, rest = _quote_depth(match.group(2))
         if following < depth and rest.strip(" \t"):

@@ -16,7 +16,6 @@ from __future__ import annotations
 import itertools
 import os
 import re
-from collections.abc import Iterator
 from functools import cache
 from html import escape
 from importlib.util import find_spec
@@ -85,22 +84,25 @@ def prepare() -> None:
 
 class _Tree:
     """What the patches need from the parsed tree, in document order, and ``reason`` if a node
-    is one the engines render differently."""
+    is one the engines render differently. Nodes come from the Rust side's own walk (a Python
+    traversal of ``children`` costs several times more)."""
 
     def __init__(self, root: Node, body: str, folder: Path | None) -> None:
-        self.reason: str | None = None
+        self.reason: str | None = _depth_reason(root, 0)
         self.code: list[Node | None] = []  # a fence, or None for an indented code block
         self.glued: set[tuple[int, int] | None] = set()  # fences right after list item text
         self.headings: list[tuple[int, str]] = []
         self.lead = ""
+        if self.reason:
+            return
         heading_nodes: list[Node] = []
         footnotes: set[int] = set()
         inline_footnotes = False
-        for node, depth in _nodes(root):
+        for node in root.walk(include_self=False):
             name = node.name
-            if depth > MAX_DEPTH:
-                self.reason = "deep nesting"
-            elif name in ("heading", "lheading"):
+            if name in _PLAIN:
+                continue
+            if name in ("heading", "lheading"):
                 heading_nodes.append(node)
             elif name == "fence":
                 self.code.append(node)
@@ -126,7 +128,12 @@ class _Tree:
                 footnotes.add(node.meta["def_id"])
             if self.reason:
                 return
-        # Texts only now that the depth is known to be small: _plain_text recurses.
+        try:
+            self._texts(root, heading_nodes, inline_footnotes)
+        except RecursionError:  # emphasis nested thousands deep: _plain_text recurses
+            self.reason = "deep nesting"
+
+    def _texts(self, root: Node, heading_nodes: list[Node], inline_footnotes: bool) -> None:
         for node in heading_nodes:
             text = _plain_text(node).strip()
             if node.name == "lheading" and "|" in text:
@@ -151,15 +158,27 @@ class _Tree:
         return None
 
 
-def _nodes(root: Node) -> Iterator[tuple[Node, int]]:
-    """Every node below ``root`` with its depth, in document order."""
-    stack = [(child, 1) for child in reversed(root.children)]
-    while stack:
-        node, depth = stack.pop()
-        yield node, depth
-        children = node.children
-        if children:
-            stack.extend((child, depth + 1) for child in reversed(children))
+# Nodes the walk passes over: text, paragraphs, emphasis and the parts of tables and footnotes.
+_PLAIN = {
+    "text", "text_special", "softbreak", "hardbreak", "paragraph", "em", "strong",
+    "strikethrough", "code_inline", "thead", "tbody", "trow", "tcell", "bullet_list",
+    "ordered_list", "blockquote", "hr", "definition", "footnote_container", "footnote_def",
+    "footnote_ref_anchor",
+}  # fmt: skip
+_CONTAINERS = {
+    "blockquote", "bullet_list", "ordered_list", "list_item", "footnote_container", "footnote_def"
+}  # fmt: skip
+
+
+def _depth_reason(node: Node, depth: int) -> str | None:
+    """'deep nesting' if quotes, lists and items nest MAX_DEPTH deep (the reference stops
+    nesting at 20, the port does not). Only containers are visited, not their text."""
+    for child in node.children:
+        if child.name in _CONTAINERS and (
+            depth + 1 >= MAX_DEPTH or _depth_reason(child, depth + 1)
+        ):
+            return "deep nesting"
+    return None
 
 
 def _plain_text(node: Node) -> str:
@@ -180,7 +199,7 @@ def _plain_text(node: Node) -> str:
 # ---------------------------------------------------------------- patching the HTML
 
 _HEADING = re.compile(r"<h([1-6])>")
-_CODE = re.compile(r"(\n?)<pre><code(?: class=\"[^\"]*\")?>.*?</code></pre>\n", re.S)
+_CODE = re.compile(r"<pre><code(?: class=\"[^\"]*\")?>.*?</code></pre>\n", re.S)
 _IMAGE = re.compile(r"(<img [^>]*)>")
 _FOOTNOTE_ITEM = re.compile(r'(<li id="fn\d+" class="footnote-item">)\n')
 _ASCII_SPACE = re.compile(r"[\t\n\v\f\r ]+")
@@ -203,24 +222,12 @@ def _language(info: str) -> tuple[str, str]:
 
 def _patch(html: str, tree: _Tree, anchors: list[str]) -> str | None:
     """Dialogue's markup on the Rust renderer's HTML; None if the two do not line up."""
-    if len(_HEADING.findall(html)) != len(anchors) or len(_CODE.findall(html)) != len(tree.code):
+    if html.count("<pre><code") != len(tree.code) or len(_HEADING.findall(html)) != len(anchors):
         return None
     ids = iter(anchors)
     html = _HEADING.sub(lambda m: f'<h{m.group(1)} id="{escape(next(ids))}">', html)
-    code = iter(tree.code)
-
-    def highlighted(match: re.Match[str]) -> str:
-        fence = next(code)
-        if fence is None:
-            return match.group(0)
-        lang, attrs = _language(fence.meta["info"])
-        start = match.start()
-        # In a tight list item, the reference puts a fence right after the item's text.
-        glued = fence.srcmap in tree.glued and match.string[start - 4 : start] != "</p>"
-        newline = "" if glued else match.group(1)
-        return newline + _highlight(fence.meta["content"], lang, attrs) + "\n"
-
-    html = _CODE.sub(highlighted, html)
+    if tree.code:
+        html = _highlight_fences(html, tree)
     if "<table>" in html:
         html = html.replace("<table>", '<table tabindex="0">')
     if "<img " in html:
@@ -230,6 +237,25 @@ def _patch(html: str, tree: _Tree, anchors: list[str]) -> str | None:
     if "footnote-item" in html:
         html = _FOOTNOTE_ITEM.sub(r"\1", html)
     return html
+
+
+def _highlight_fences(html: str, tree: _Tree) -> str:
+    """Each fence's <pre> replaced by the reference's (Pygments, generator/markdown.py), in
+    document order; indented code blocks stay as they are."""
+    parts: list[str] = []
+    done = 0
+    for match, fence in zip(_CODE.finditer(html), tree.code, strict=True):
+        if fence is None:
+            continue
+        start = match.start()
+        # In a tight list item the reference puts a fence right after the item's text.
+        if fence.srcmap in tree.glued and html[start - 5 : start] != "</p>\n":
+            start -= html[start - 1 : start] == "\n"
+        lang, attrs = _language(fence.meta["info"])
+        parts += (html[done:start], _highlight(fence.meta["content"], lang, attrs), "\n")
+        done = match.end()
+    parts.append(html[done:])
+    return "".join(parts)
 
 
 # ---------------------------------------------------------------- entry points
