@@ -14,11 +14,13 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from comments_moderation import db
 from comments_moderation.commands import HANDLERS as READ_HANDLERS
 from comments_moderation.commands import Context, Usage
 from comments_moderation.decisions import HANDLERS as DECISION_HANDLERS
+from comments_moderation.limits import Limits
 from comments_moderation.queue import STATUSES
 from generator.config import load_config
 from generator.diagnostics import Diagnostics
@@ -34,6 +36,12 @@ def _date(text: str) -> dt.datetime:
             f"'{text}' is not a date: write it as 2026-11-23 or 2026-11-23T08:00"
         ) from None
     return value
+
+
+def _positive(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number above 0")
+    return int(text)
 
 
 def _days(text: str) -> int:
@@ -93,32 +101,60 @@ def add_arguments(subparsers: Any) -> argparse.ArgumentParser:
     purge.add_argument("--older-than", type=_days, required=True, metavar="DAYS")
     purge.add_argument("--by", metavar="AUTHOR_ID", help=by_help)
 
-    serve = commands.add_parser("serve", help="run the intake endpoint under waitress")
+    serve = commands.add_parser(
+        "serve",
+        help="run the intake endpoint under waitress",
+        description="Run the intake endpoint under waitress, with limits on what clients may "
+        "send (README: 'Running the intake in production').",
+    )
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=DEFAULT_PORT, help="0 picks a free port")
+    limits = Limits()
+    for option, metavar, text in (
+        ("threads", "N", "worker threads"),
+        ("connection-limit", "N", "open connections in all; more wait to be accepted"),
+        (
+            "connections-per-client",
+            "N",
+            "open connections per client address (a trusted proxy is not counted); more get 503",
+        ),
+        ("timeout", "SECONDS", "time for a request to arrive whole, and for an idle connection"),
+        ("max-request-line", "BYTES", "longest request line; longer gets 414"),
+        ("max-header-size", "BYTES", "largest request line and headers together; larger 431"),
+    ):
+        default = getattr(limits, option.replace("-", "_"))
+        serve.add_argument(
+            f"--{option}",
+            type=_positive,
+            default=default,
+            metavar=metavar,
+            help=f"{text} (default {default})",
+        )
     return comments
 
 
 def serve(args: argparse.Namespace, root: Path) -> int:
-    from waitress import create_server
-
-    from comments_moderation.intake import make_application
+    from comments_moderation import server as waitress_server
+    from comments_moderation.intake import Intake
 
     diag = Diagnostics(root)
     config = load_config(root, diag)
     if config is None:
         diag.report(sys.stderr)
         return 1
-    # Dialogue decides itself whom to believe (comments.trusted_proxies): waitress must pass
-    # X-Forwarded-For through instead of dropping it.
-    server: Any = create_server(
-        make_application(config),
-        host=args.host,
-        port=args.port,
-        clear_untrusted_proxy_headers=False,
+    limits = Limits(
+        threads=args.threads,
+        connection_limit=args.connection_limit,
+        connections_per_client=args.connections_per_client,
+        timeout=args.timeout,
+        max_request_line=args.max_request_line,
+        max_header_size=args.max_header_size,
     )
-    path = config.comments.endpoint if config.comments.endpoint.startswith("/") else "/comments"
-    print(f"Comment intake on http://{args.host}:{server.effective_port}{path}", flush=True)
+    server = waitress_server.create(Intake(config), args.host, args.port, limits)
+    path = urlsplit(config.comments.endpoint).path or "/comments"
+    for host, port in waitress_server.addresses(server):
+        shown = f"[{host}]" if ":" in host else host
+        print(f"Comment intake on http://{shown}:{port}{path}", flush=True)
     try:
         server.run()
     except KeyboardInterrupt:

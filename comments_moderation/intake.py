@@ -22,14 +22,19 @@ from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 from comments_moderation import db, queue, spam
+from comments_moderation.limits import MAX_REQUEST
 from comments_moderation.manifest import Manifest, PostInfo
-from comments_moderation.pages import MESSAGES, message_page
+from comments_moderation.origins import Origins
+from comments_moderation.pages import message_page, preferred_language, text
 from comments_moderation.validate import validate
-from generator.config import Config, load_config
+from generator.config import LANGUAGES, Config, load_config
 from generator.content.comments import comment_path
 from generator.diagnostics import Diagnostics
 
-MAX_REQUEST = 64 * 1024
+# The server sets this in the environ of a request it refused before reading it whole (see
+# server.py), with the status the intake must answer: the message key for each.
+REFUSED = "dialogue.refused"
+REFUSALS = {413: "large", 414: "uri_long", 431: "headers_large"}
 # The message page needs its inline style and must post its form back to us (the intake may
 # sit behind any host name, hence form-action *); nothing else.
 HTML_POLICY = "default-src 'none'; style-src 'unsafe-inline'; form-action *; base-uri 'none'"
@@ -49,27 +54,12 @@ class Response:
     headers: list[tuple[str, str]] = field(default_factory=list)
 
 
-def _origin_of(url: str) -> str | None:
-    try:
-        parts = urlsplit(url.strip())
-        port = parts.port
-    except ValueError:
-        return None
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        return None
-    default = {"http": 80, "https": 443}[parts.scheme]
-    suffix = f":{port}" if port and port != default else ""
-    return f"{parts.scheme}://{parts.hostname.lower()}{suffix}"
-
-
 class Intake:
     def __init__(self, config: Config, extra_origins: Iterable[str] = ()) -> None:
         self.config = config
-        self.lang = config.language
         self.endpoint = urlsplit(config.comments.endpoint).path.rstrip("/") or "/"
         self.action = config.comments.endpoint
-        origins = (config.origin, *extra_origins)
-        self.origins = {o for o in (_origin_of(x) for x in origins) if o}
+        self.origins = Origins(config, extra_origins)
         self.manifest = Manifest(config.output_path / "_dialogue" / "posts.json")
         blocklist = config.comments.blocklist
         self.blocklist = spam.Blocklist(config.root / blocklist if blocklist else None)
@@ -99,7 +89,7 @@ class Intake:
             ("Cache-Control", "no-store"),
             ("X-Content-Type-Options", "nosniff"),
             *response.headers,
-            *self.cors(environ),
+            *self.origins.cors(environ),
         ]
         if response.content_type.startswith("text/html"):
             headers.append(("Content-Security-Policy", HTML_POLICY))
@@ -109,6 +99,9 @@ class Intake:
     # --- routing and the answers that don't depend on the submission ---
 
     def route(self, environ: dict[str, Any]) -> Response:
+        refused = environ.get(REFUSED)
+        if refused in REFUSALS:
+            return self.error(environ, refused, REFUSALS[refused])
         path = (environ.get("SCRIPT_NAME", "") + environ.get("PATH_INFO", "")).rstrip("/") or "/"
         method = environ.get("REQUEST_METHOD", "GET")
         if path == f"{self.endpoint.rstrip('/')}/health":
@@ -119,33 +112,20 @@ class Intake:
         if path != self.endpoint:
             return self.error(environ, 404, "not_found", endpoint=self.endpoint)
         if method == "OPTIONS":
-            allowed = self.origin_allowed(environ)
-            return Response(204 if allowed else 403)
+            return Response(204 if self.origins.may_post(environ) else 403)
         if method != "POST":
             return self.error(environ, 405, "method", headers=[("Allow", "POST, OPTIONS")])
         return self.submit(environ)
 
-    def origin_allowed(self, environ: Mapping[str, Any]) -> bool:
-        """No Origin and no Referer is allowed (curl, privacy-minded browsers); anything
-        else must be the site's own origin."""
-        origin = environ.get("HTTP_ORIGIN") or environ.get("HTTP_REFERER")
-        return origin is None or _origin_of(str(origin)) in self.origins
-
-    def cors(self, environ: Mapping[str, Any]) -> list[tuple[str, str]]:
-        origin = environ.get("HTTP_ORIGIN")
-        headers = [("Vary", "Origin")]
-        if origin and _origin_of(str(origin)) in self.origins:
-            headers += [
-                ("Access-Control-Allow-Origin", str(origin)),
-                ("Access-Control-Allow-Methods", "POST, OPTIONS"),
-                ("Access-Control-Allow-Headers", "Content-Type, Accept"),
-                ("Access-Control-Max-Age", "600"),
-            ]
-        return headers
-
-    def text(self, key: str, **params: object) -> str:
-        english, german = MESSAGES[key]
-        return (german if self.lang == "de" else english).format(**params)
+    def language(self, environ: Mapping[str, Any], post: PostInfo | None = None) -> str:
+        """The post's language; before the post is known, that of the page the reader came
+        from (Referer), else the reader's choice (Accept-Language), else the site's."""
+        if post is None:
+            post = self.manifest.at(str(environ.get("HTTP_REFERER") or ""))
+        if post is not None and post.lang in LANGUAGES:
+            return post.lang
+        accept = str(environ.get("HTTP_ACCEPT_LANGUAGE") or "")
+        return preferred_language(accept, LANGUAGES) or self.config.language
 
     def wants_json(self, environ: Mapping[str, Any]) -> bool:
         ctype = str(environ.get("CONTENT_TYPE", "")).split(";")[0].strip().lower()
@@ -163,15 +143,16 @@ class Intake:
         headers: list[tuple[str, str]] | None = None,
         **params: object,
     ) -> Response:
-        text = self.text(key, **params)
+        lang = self.language(environ, post)
+        message = text(key, lang, **params)
         if self.wants_json(environ):
-            payload: dict[str, object] = {"error": text}
+            payload: dict[str, object] = {"error": message}
             if errors:
                 payload["errors"] = dict(errors)
             return Response(status, json.dumps(payload).encode(), headers=headers or [])
         page = message_page(
-            self.lang,
-            text,
+            lang,
+            message,
             endpoint=self.action,
             post_url=post.url if post else None,
             raw=raw,
@@ -218,7 +199,7 @@ class Intake:
         return fields
 
     def submit(self, environ: dict[str, Any]) -> Response:
-        if not self.origin_allowed(environ):
+        if not self.origins.may_post(environ):
             return self.error(environ, 403, "origin")
         ctype, _, params = str(environ.get("CONTENT_TYPE", "")).partition(";")
         ctype = ctype.strip().lower()
@@ -232,14 +213,16 @@ class Intake:
             return self.error(environ, 413, "large")
         raw = self.parse(ctype, data)
         if raw is None:
-            return self.error(environ, 400, "malformed", errors={"form": self.text("malformed")})
+            malformed = text("malformed", self.language(environ))
+            return self.error(environ, 400, "malformed", errors={"form": malformed})
         slug = raw.get("post")
         post = self.manifest.get(slug.strip()) if isinstance(slug, str) and slug.strip() else None
         if isinstance(slug, str) and slug.strip() and post is None:
             return self.error(environ, 404, "unknown_post", raw=raw)
         if post and not (post.comments_open and self.config.comments.enabled):
             return self.error(environ, 403, "closed", post=post, raw=raw)
-        fields, errors = validate(raw, self.config.comments.max_chars, self.lang)
+        lang = self.language(environ, post)
+        fields, errors = validate(raw, self.config.comments.max_chars, lang)
         if fields is None or post is None:
             return self.error(environ, 400, "fields", post=post, raw=raw, errors=errors)
         conn = self.connection()

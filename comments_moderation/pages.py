@@ -1,4 +1,4 @@
-"""What the intake says to readers: its messages (JSON and HTML) in the site's language, and
+"""What the intake says to readers: its messages (JSON and HTML) in the post's language, and
 its own HTML page for readers whose browser posts the form without JavaScript: the problem in
 words and, where the comment can still be sent, the form again with what they typed, so that
 nothing they wrote is lost."""
@@ -21,6 +21,16 @@ MESSAGES = {
     "large": (
         "The request is larger than 64 KiB: shorten the comment.",
         "Die Anfrage ist größer als 64 KiB: bitte kürzen Sie den Kommentar.",
+    ),
+    "uri_long": (
+        "The address of the request is too long: send the comment from the blog's page.",
+        "Die Adresse der Anfrage ist zu lang: bitte senden Sie den Kommentar von der Seite "
+        "des Blogs.",
+    ),
+    "headers_large": (
+        "The request's headers are too large: delete this site's cookies and send again.",
+        "Die Kopfzeilen der Anfrage sind zu groß: bitte löschen Sie die Cookies dieser Seite "
+        "und senden Sie erneut.",
     ),
     "malformed": (
         "The request could not be read: send the form again.",
@@ -55,7 +65,31 @@ MESSAGES = {
         "Hier ist nichts: Kommentare gehen an {endpoint}.",
     ),
     "method": ("Send comments with POST.", "Kommentare werden per POST gesendet."),
-}  # (English, German): the reader sees them in the site's language
+}  # (English, German): the reader sees them in the post's language
+
+
+def text(key: str, lang: str, **params: object) -> str:
+    english, german = MESSAGES[key]
+    return (german if lang == "de" else english).format(**params)
+
+
+def preferred_language(accept_language: str, offered: tuple[str, ...]) -> str | None:
+    """The first of ``offered`` that an Accept-Language header ranks highest, if any."""
+    ranked: list[tuple[float, int, str]] = []
+    for position, item in enumerate(accept_language.split(",")[:20]):
+        tag, _, params = item.strip().partition(";")
+        base = tag.strip().lower().split("-")[0]
+        quality = 1.0
+        for param in params.split(";"):
+            name, _, value = param.strip().partition("=")
+            if name.strip().lower() == "q":
+                try:
+                    quality = float(value)
+                except ValueError:
+                    quality = 0.0
+        if base in offered and quality > 0:
+            ranked.append((-quality, position, base))
+    return min(ranked)[2] if ranked else None
 
 
 TEXT = {

@@ -35,7 +35,7 @@ def body_hash(body: str) -> str:
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 
-def _networks(entries: Iterable[str]) -> list[Network]:
+def trusted_networks(entries: Iterable[str]) -> list[Network]:
     networks = []
     for entry in entries:
         try:
@@ -45,9 +45,7 @@ def _networks(entries: Iterable[str]) -> list[Network]:
     return networks
 
 
-def _is_trusted(
-    address: str, networks: list[ipaddress.IPv4Network | ipaddress.IPv6Network]
-) -> bool:
+def is_trusted(address: str, networks: list[Network]) -> bool:
     try:
         ip = ipaddress.ip_address(address)
     except ValueError:
@@ -59,13 +57,13 @@ def client_address(environ: Mapping[str, object], trusted_proxies: Iterable[str]
     """The client's address. X-Forwarded-For is believed only from a trusted proxy, and only
     up to the first hop that is not itself trusted (anything left of it a client can forge)."""
     address = str(environ.get("REMOTE_ADDR") or "")
-    networks = _networks(trusted_proxies)
-    if not networks or not _is_trusted(address, networks):
+    networks = trusted_networks(trusted_proxies)
+    if not networks or not is_trusted(address, networks):
         return address
     hops = [h.strip() for h in str(environ.get("HTTP_X_FORWARDED_FOR") or "").split(",")]
     for hop in reversed([h for h in hops if h]):
         address = hop
-        if not _is_trusted(hop, networks):
+        if not is_trusted(hop, networks):
             break
     return address
 

@@ -1,6 +1,7 @@
 """The reader's fields: normalised (trimmed, NFC) and checked, every field's error at once.
 
-Policy, pinned by tests/comments/test_validate.py: names up to 100 code points; no control
+Policy, pinned by tests/comments/test_comments_validate.py: names up to 100 code points, tabs
+and spaces of every kind collapsed to one space, at least one visible character; no control
 characters, line separators or bidi overrides in one-line fields (they spoof the moderator's
 terminal and the page); email as a dot-atom with a fully qualified domain (internationalised
 addresses accepted, quoted local parts and address literals refused); website http(s) only,
@@ -15,6 +16,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from comments_moderation.visible import collapse_spaces, has_visible
 from generator.content.comments import COMMENT_ID
 
 FIELDS = ("post", "parent", "name", "email", "website", "body")
@@ -38,6 +40,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     "required": {
         "en": "Please fill in this field.",
         "de": "Bitte füllen Sie dieses Feld aus.",
+    },
+    "invisible": {
+        "en": "Please enter a name made of visible letters.",
+        "de": "Bitte geben Sie einen Namen aus sichtbaren Zeichen ein.",
     },
     "not_text": {
         "en": "Send this field as text.",
@@ -151,9 +157,12 @@ def _limit(text: str, limit: int) -> str:
 
 
 def clean_name(value: object) -> str:
-    name = _limit(_line(value), MAX_NAME)
-    if not "".join(c for c in name if unicodedata.category(c) != "Cf").strip():
+    """Tabs and spaces of every kind become single spaces; invisible-only is no name."""
+    name = _limit(_line(collapse_spaces(_text(value))), MAX_NAME)
+    if not name:
         raise Invalid("required")
+    if not has_visible(name):
+        raise Invalid("invisible")
     run = 0
     for char in name:
         run = run + 1 if unicodedata.category(char) in ("Mn", "Me") else 0

@@ -19,7 +19,13 @@ from pathlib import Path
 
 from generator import markdown_fast
 from generator.assemble import BuildOptions, assemble
-from generator.cache import (
+from generator.config import Config, load_config
+from generator.content.authors import read_author
+from generator.content.comments import load_comments
+from generator.content.discover import discover
+from generator.content.posts import read_page
+from generator.diagnostics import Diagnostics
+from generator.incremental.cache import (
     CACHE_DIR,
     UNKNOWN_SITE,
     Entry,
@@ -33,12 +39,6 @@ from generator.cache import (
     output_fingerprinter,
     site_key,
 )
-from generator.config import Config, load_config
-from generator.content.authors import read_author
-from generator.content.comments import load_comments
-from generator.content.discover import discover
-from generator.content.posts import read_page
-from generator.diagnostics import Diagnostics
 from generator.model import Author, Page, Post, Site
 from generator.plan import Output, outputs_showing, plan_outputs
 from generator.themes import Theme, load_theme
@@ -287,7 +287,7 @@ def _build(
     digests: dict[str, str] = {}
     try:
         if todo:  # Jinja and feedgen load only when there is something to render
-            from generator.render import make_renderer, render_all
+            from generator.render.renderer import make_renderer, render_all
 
             compiled = config.root / CACHE_DIR / "templates" if write else None
             renderer = make_renderer(site, theme, compiled)

@@ -113,7 +113,7 @@ def cmd_new(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from generator import serve
+    from generator.serve import server as serve
 
     return serve.run(args, _site_root())
 

@@ -12,8 +12,8 @@ from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import NamedTuple
 
-from generator import bodies
 from generator.config import Config
+from generator.incremental import bodies
 
 
 class Heading(NamedTuple):  # a tuple: posts have several, and a site may have 100,000 posts

@@ -442,7 +442,7 @@ def fork_calls(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """Counts the generator's uses of worker processes (one entry per fork_map or fork_shares
     call), so the ``--jobs`` tests can tell that they ran the parallel paths at all."""
     import generator.build
-    import generator.render
+    import generator.render.renderer
     import generator.workers
 
     calls: list[int] = []
@@ -674,7 +674,7 @@ def test_library_versions_read_from_dist_info_match_importlib_metadata() -> None
     """The cache key reads library versions from folder names; they must be the real ones."""
     from importlib import metadata
 
-    from generator.cache import _LIBRARIES, _versions
+    from generator.incremental.cache import _LIBRARIES, _versions
 
     assert _versions(_LIBRARIES) == [f"{name}={metadata.version(name)}" for name in _LIBRARIES]
     assert _versions(("no-such-project-here",)) == ["no-such-project-here=?"]
@@ -713,7 +713,7 @@ def test_outputs_showing_is_the_plan_filtered_by_bodies(
 
 
 def _store_one(database: str) -> int:
-    from generator import bodies
+    from generator.incremental import bodies
 
     bodies.store(database, [(f"key-{os.getpid()}", ("<p>Text</p>", "Text", ()))])
     return os.getpid()
@@ -723,7 +723,7 @@ def test_reading_workers_store_bodies_at_once_into_a_new_store(tmp_path: Path) -
     """Two processes that both create the store and switch it to WAL race, and SQLite refuses
     one ("database is locked") without waiting: the build creates it before they fork. Without
     ``bodies.create`` this failed in more than half of the rounds."""
-    from generator import bodies
+    from generator.incremental import bodies
     from generator.workers import fork_map
 
     for round_ in range(20):

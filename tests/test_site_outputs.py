@@ -263,6 +263,12 @@ def test_posts_json_lists_published_posts_only(public: Path) -> None:
         assert post["title"]
     assert posts["alte-antwort"]["comments_open"] is False  # comments: false
     assert posts["drei-stimmen"]["comments_open"] is True  # 49 days old, closes after 90
+    # The intake answers in the post's language (lang: en on a German site).
+    assert {slug: post["lang"] for slug, post in posts.items()} == {
+        "drei-stimmen": "de",
+        "bundle-post": "en",
+        "alte-antwort": "de",
+    }
 
 
 # ---------------------------------------------------------------- pages

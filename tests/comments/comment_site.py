@@ -58,8 +58,15 @@ class Site:
         return sorted((self.root / "content" / "comments").glob("*/*.yaml"))
 
 
-def make_site(root: Path, **comments: Any) -> Site:
-    """Write site.yaml, authors, posts and the build's posts.json by hand."""
+def make_site(
+    root: Path,
+    *,
+    language: str = "en",
+    post_langs: Mapping[str, str] | None = None,
+    **comments: Any,
+) -> Site:
+    """Write site.yaml, authors, posts and the build's posts.json by hand; ``post_langs`` gives
+    posts a language other than the site's, ``comments`` the site.yaml comments settings."""
     settings = {
         "moderators": ["mod"],
         "rate_limit_per_minute": 5,
@@ -68,7 +75,7 @@ def make_site(root: Path, **comments: Any) -> Site:
         **comments,
     }
     root.mkdir(parents=True, exist_ok=True)
-    lines = ["title: Test Blog", f"base_url: {BASE_URL}", "language: en", "comments:"]
+    lines = ["title: Test Blog", f"base_url: {BASE_URL}", f"language: {language}", "comments:"]
     lines += [f"  {key}: {json.dumps(value)}" for key, value in settings.items()]
     (root / "site.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
     authors = root / "content" / "authors"
@@ -80,9 +87,11 @@ def make_site(root: Path, **comments: Any) -> Site:
     posts.mkdir(parents=True, exist_ok=True)
     manifest = []
     for slug, (post_authors, open_) in POSTS.items():
+        lang = (post_langs or {}).get(slug, language)
         front = textwrap.dedent(f"""\
             ---
             title: Post {slug}
+            lang: {lang}
             date: 2026-10-05T09:30:00+02:00
             authors: [{", ".join(post_authors)}]
             comments: {"true" if open_ else "false"}
@@ -99,6 +108,7 @@ def make_site(root: Path, **comments: Any) -> Site:
                 "title": f"Post {slug}",
                 "comments_open": open_,
                 "authors": list(post_authors),
+                "lang": lang,
             }
         )
     out = root / "public" / "_dialogue"
@@ -190,9 +200,11 @@ class Intake:
         return self.request("POST", body=data, headers=send)
 
 
-def start_intake(site: Site) -> Intake:
+def start_intake(site: Site, *options: str) -> Intake:
+    """``dialogue comments serve --port 0 OPTIONS`` in the site's folder."""
+    command = ["comments", "serve", "--port", "0", *options]
     process = subprocess.Popen(
-        [sys.executable, "-m", "comments_moderation.cli", "comments", "serve", "--port", "0"],
+        [sys.executable, "-m", "comments_moderation.cli", *command],
         cwd=site.root,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,

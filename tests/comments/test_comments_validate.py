@@ -152,3 +152,73 @@ def test_payload_field_through_the_intake(
         assert stored == want
     if (case.field, case.value) == ("name", "Аdmin"):
         assert row.status == "pending" and row.signals
+
+
+# Spaces inside a name: a tab (pasted from a table), a no-break space (typed on a Mac with
+# Option+Space, or pasted from Word), an ideographic space (Japanese input) all become one space.
+SPACED_NAMES = {
+    "Eve\tExample": "Eve Example",
+    "Eve\u00a0Example": "Eve Example",
+    "Eve \u00a0\t Example": "Eve Example",
+    "山田\u3000花子": "山田 花子",
+    "Eve\u202fExample\u2009Jr.": "Eve Example Jr.",
+    "\u00a0Eve Example\t": "Eve Example",
+}
+# Names that draw nothing: Hangul fillers, zero-width characters, variation selectors, tag
+# characters, the blank braille pattern, and mixtures with spaces.
+INVISIBLE_NAMES = [
+    "\u3164",
+    "\u115f",
+    "\u1160",
+    "\uffa0",
+    "\u3164\u3164\u3164",
+    "\u200b\u200c\u200d",
+    "\u2060\u2063",
+    "\u180e",
+    "\ufe0f",
+    "\U000e0041\U000e0042",
+    "\u2800",
+    "\u3164 \u200b\u00a0\u115f",
+    "\u00ad",
+]
+
+
+@pytest.mark.parametrize("raw", list(SPACED_NAMES), ids=ascii)
+def test_spaces_inside_a_name_become_one_space(raw: str) -> None:
+    fields, errors = validate(valid(name=raw), 10000)
+    assert fields is not None, errors
+    assert fields.name == SPACED_NAMES[raw]
+
+
+@pytest.mark.parametrize("raw", INVISIBLE_NAMES, ids=ascii)
+def test_a_name_of_invisible_characters_is_refused_naming_the_field(raw: str) -> None:
+    for lang, wording in (("en", "visible"), ("de", "sichtbar")):
+        fields, errors = validate(valid(name=raw), 10000, lang)
+        assert fields is None and set(errors) == {"name"}
+        assert wording in errors["name"]
+
+
+@pytest.mark.parametrize("raw", ["한", "ㅎ", "Eve\u200d", "\u0639\u0644\u064a", "👩\u200d💻", "·"])
+def test_visible_names_in_any_script_are_kept(raw: str) -> None:
+    fields, errors = validate(valid(name=raw), 10000)
+    assert fields is not None and fields.name == raw, errors
+
+
+def test_the_space_set_is_unicodes_space_separators() -> None:
+    from comments_moderation.visible import collapse_spaces
+
+    for code in range(0x110000):
+        char = chr(code)
+        space = char == "\t" or unicodedata.category(char) == "Zs"
+        assert (collapse_spaces(f"a{char}b") == "a b") == space, hex(code)
+
+
+def test_name_spaces_and_invisibles_through_the_intake(intake: Intake, shared_site: Site) -> None:
+    status, _, body = _post(intake, "name", "Eve\tExample\u00a0Jr.")
+    assert status == 303
+    conn = shared_site.connect()
+    [row] = [c for c in queue.list_comments(conn) if c.body == body]
+    conn.close()
+    assert row.name == "Eve Example Jr."
+    status, errors, _ = _post(intake, "name", "\u3164")
+    assert status == 400 and set(errors) == {"name"}

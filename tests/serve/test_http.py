@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from generator.serve_app import content_type, locate
+from generator.serve.app import content_type, locate
 
 from .conftest import Serve
 

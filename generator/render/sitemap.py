@@ -79,6 +79,7 @@ def manifest(site: Site) -> bytes:
                 "title": post.title,
                 "comments_open": comments_open(site, post),
                 "authors": list(post.author_ids),
+                "lang": post.lang,
             },
             ensure_ascii=False,
             separators=(",", ":"),

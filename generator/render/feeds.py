@@ -13,9 +13,9 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 from urllib.parse import urljoin, urlsplit
 
-from generator.memo import Memo
 from generator.model import Comment, Post, Site
 from generator.plan import Feed
+from generator.render.memo import Memo
 
 if TYPE_CHECKING:  # feedgen and lxml load on first use: most rebuilds render no feed
     from feedgen.entry import FeedEntry

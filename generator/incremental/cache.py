@@ -30,12 +30,13 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 import generator
-from generator import bodies, markdown_fast
+from generator import markdown_fast
 from generator.config import Config
 from generator.content.authors import render_bio
 from generator.content.comments import CommentFile, read_comment
 from generator.content.posts import read_post
 from generator.diagnostics import Diagnostics, Problem
+from generator.incremental import bodies
 from generator.markdown import render_comment
 from generator.model import Author, Comment, Page, Post, Rendered, Site, Taxon, Thread
 from generator.plan import Output, comments_open

@@ -2,7 +2,7 @@
 comment intake at its endpoint, and the live-reload channel (Server-Sent Events).
 
 Every HTML response gets the reload script tag before ``</body>`` and, while the latest
-rebuild is broken, the error overlay (serve_live.py); neither is ever written to disk, so
+rebuild is broken, the error overlay (live.py); neither is ever written to disk, so
 ``build`` output stays clean.
 """
 
@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from generator.serve_live import CLIENT, CLIENT_JS, EVENTS, Hub, inject
+from generator.serve.live import CLIENT, CLIENT_JS, EVENTS, Hub, inject
 
 StartResponse = Callable[..., Any]
 WSGIApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]

@@ -25,9 +25,9 @@ from generator.build import BuildReport, build
 from generator.cli import build_options  # the same clock (DIALOGUE_NOW) as build
 from generator.config import Config, load_config
 from generator.diagnostics import Diagnostics, Problem
-from generator.serve_app import ServeApp, WSGIApp
-from generator.serve_live import Hub
-from generator.serve_watch import Debouncer, SiteFilter, watch
+from generator.serve.app import ServeApp, WSGIApp
+from generator.serve.live import Hub
+from generator.serve.watch import Debouncer, SiteFilter, watch
 from generator.themes import load_theme
 
 OUTPUT_DIR = ".dialogue/serve"

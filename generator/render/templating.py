@@ -25,8 +25,8 @@ from jinja2.runtime import Context
 from markupsafe import Markup
 
 from generator.i18n import Strings, format_day
-from generator.memo import Memo
 from generator.model import Author, Post, Site
+from generator.render.memo import Memo
 from generator.themes import Theme
 from generator.urls import slugify
 

@@ -17,13 +17,14 @@ from pathlib import Path
 
 from jinja2 import Environment, TemplateError, TemplateSyntaxError
 
-from generator import feeds, seo
 from generator.diagnostics import Problem
 from generator.i18n import Strings
-from generator.memo import Memo
 from generator.model import Post, Site
 from generator.plan import Output, site_feeds
-from generator.templating import make_environment, speaking
+from generator.render import feeds
+from generator.render import sitemap as seo
+from generator.render.memo import Memo
+from generator.render.templating import make_environment, speaking
 from generator.themes import Theme
 from generator.urls import output_file
 from generator.workers import SharedSpans, can_fork, fork_shares
