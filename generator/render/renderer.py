@@ -50,7 +50,9 @@ class Renderer:
                 return template.render(values).encode("utf-8")
         if output.renderer in ("atom", "rss"):
             page_url = output.url.removesuffix("feed.xml").removesuffix("rss.xml") or "/"
-            return feeds.posts_feed(site, context["feed"], context["posts"], page_url, self.entries)
+            return feeds.posts_feed(
+                site, context["feed"], context["posts"], page_url, self.entries, context["full"]
+            )
         if output.renderer == "comments_atom":
             title = self.strings.get(lang, "comment_feed_entry")
             return feeds.comments_feed(site, context["feed"], context["comments"], title)
