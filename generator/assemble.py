@@ -19,6 +19,7 @@ from generator.content.comments import CommentFile, to_model
 from generator.diagnostics import Diagnostics
 from generator.markdown import render_comment
 from generator.model import Author, Comment, Page, Post, Site, Taxon
+from generator.redirects import check_aliases
 from generator.urls import permalink, slugify
 
 # Top-level names the build writes itself; a page may not take them.
@@ -174,6 +175,7 @@ def assemble(
         for page in sorted(pages, key=lambda p: p.slug)
         if options.drafts or not page.draft
     )
+    check_aliases(config, (*ordered, *scheduled), visible_pages, diag)
     return Site(
         config=config,
         posts=ordered,

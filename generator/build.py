@@ -155,7 +155,7 @@ def _global_key(code: str, site: Site, theme: Theme) -> str:
     taxa = [(t.kind, t.slug, t.name) for t in (*site.tags, *site.departments)]
     parts = (code, repr(config), files_key(theme.files()), files_key(sorted(people)))
     return hashlib.blake2b(
-        repr((parts, menus, taxa, site.build_time.year)).encode(), digest_size=16
+        repr((parts, menus, taxa, site.build_year)).encode(), digest_size=16
     ).hexdigest()
 
 

@@ -3,14 +3,26 @@
 
 from __future__ import annotations
 
+import importlib.util
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 from generator.diagnostics import Diagnostics
 from generator.yamlsafe import load_yaml
 
-# The themes shipped with Dialogue, used when the site has no themes/<name>/ of its own.
-BUILTIN_THEMES = Path(__file__).resolve().parent.parent / "themes"
+BUILTIN_PACKAGE = "dialogue_themes"  # setup.py maps it onto the repository's themes/
+
+
+@cache
+def builtin_themes() -> Path | None:
+    """The folder of the themes shipped with Dialogue, used when a site has no themes/<name>/
+    of its own: package data of a wheel, or the checkout's themes/ in an editable install.
+    The package has no __init__.py (it holds only themes), so it is a namespace package, whose
+    search path may list entries that are no folders (an editable install's path hook)."""
+    spec = importlib.util.find_spec(BUILTIN_PACKAGE)
+    places = spec.submodule_search_locations if spec else None
+    return next((Path(p) for p in places or () if Path(p).is_dir()), None)
 
 
 @dataclass(frozen=True)
@@ -38,8 +50,8 @@ class Theme:
 
 
 def _find(root: Path, name: str) -> Path | None:
-    for base in (root / "themes", BUILTIN_THEMES):
-        if (base / name).is_dir():
+    for base in (root / "themes", builtin_themes()):
+        if base is not None and (base / name).is_dir():
             return base / name
     return None
 
@@ -51,7 +63,10 @@ def load_theme(root: Path, name: str, diag: Diagnostics) -> Theme | None:
         folder = _find(root, current)
         if folder is None:
             where = chain[-1] / "theme.yaml" if chain else root / "site.yaml"
-            diag.error(where, 1, f"theme '{current}' not found: create themes/{current}/")
+            fix = f"create themes/{current}/"
+            if builtin_themes() is None:
+                fix += " (Dialogue's own themes are missing: reinstall it with pip)"
+            diag.error(where, 1, f"theme '{current}' not found: {fix}")
             return None
         if folder in chain:
             diag.error(folder / "theme.yaml", 1, f"theme '{current}' extends itself in a loop")

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 from generator.content.frontmatter import FrontMatter
 from generator.diagnostics import Problem
+from generator.redirects import normalise_alias
 from generator.urls import SLUG
 from generator.yamlsafe import INVALID, type_name
 
@@ -78,6 +79,17 @@ class Fields:
         shown = f"'{value}'" if isinstance(value, str) else type_name(value)
         self.error(key, f"{key} must be a list of strings, got {shown}: write [a, b]")
         return ()
+
+    def aliases(self, key: str = "aliases") -> tuple[str, ...]:
+        """Old site paths that redirect to this page, each checked and written one way."""
+        found = []
+        for text in self.strings(key):
+            alias, problem = normalise_alias(text)
+            if problem:
+                self.error(key, problem)
+            elif alias:
+                found.append(alias)
+        return tuple(dict.fromkeys(found))
 
     def choice(self, key: str, choices: tuple[str, ...], default: str) -> str:
         value = self.text(key, default)

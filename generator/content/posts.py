@@ -30,11 +30,13 @@ POST_KEYS = (
     "image",
     "image_credit",
     "toc",
+    "sticky",
+    "aliases",
 )
-PAGE_KEYS = ("title", "slug", "summary", "lang", "menu", "updated", "draft")
+PAGE_KEYS = ("title", "slug", "summary", "lang", "menu", "updated", "draft", "aliases")
 MENUS = ("main", "footer")
 SUMMARY_CHARS = 280
-LINES_KEPT = ("author", "authors", "slug")  # what assemble.py may point at, once all is read
+LINES_KEPT = ("author", "authors", "slug", "aliases")  # what assemble.py may point at, once all is read
 
 
 def _bundle(path: Path) -> tuple[Path | None, tuple[Path, ...]]:
@@ -45,7 +47,7 @@ def _bundle(path: Path) -> tuple[Path | None, tuple[Path, ...]]:
     return path.parent, tuple(files)
 
 
-def _default_slug(path: Path) -> str:
+def default_slug(path: Path) -> str:
     return slugify(path.parent.name if path.name == "index.md" else path.stem)
 
 
@@ -103,13 +105,15 @@ def read_post(path: Path, config: Config) -> tuple[Post | None, list[Problem]]:
         tags=tuple(map(sys.intern, fields.strings("tags"))),  # names shared by many posts
         department=sys.intern(fields.text("department")),
         summary=fields.text("summary"),
-        slug=fields.slug() or _default_slug(path),
+        slug=fields.slug() or default_slug(path),
         draft=bool(fields.flag("draft", False)),
         updated=fields.date("updated", tz),
         comments_enabled=bool(fields.flag("comments", True)),
         lang=sys.intern(post_lang),
         image_credit=fields.text("image_credit"),
         toc=fields.flag("toc", None),
+        sticky=bool(fields.flag("sticky", False)),
+        aliases=fields.aliases(),
     )
     if any(p.severity == "error" for p in problems) or date is None:
         return None, problems
@@ -140,16 +144,18 @@ def read_page(path: Path, config: Config) -> tuple[Page | None, list[Problem]]:
         fields.error("menu", f"menu must be one of {', '.join(MENUS)}, got '{menu}'")
     folder, bundle_files = _bundle(path)
     page = dict(
-        slug=fields.slug() or _default_slug(path),
+        slug=fields.slug() or default_slug(path),
         lang=fields.choice("lang", LANGUAGES, config.language),
         summary=fields.text("summary"),
         updated=fields.date("updated", config.tz),
         draft=bool(fields.flag("draft", False)),
+        aliases=fields.aliases(),
     )
     if any(p.severity == "error" for p in problems):
         return None, problems
     rendered = _render(fields, folder)
     return Page(
+        key_lines={k: fm.key_lines[k] for k in LINES_KEPT if k in fm.key_lines},
         source=path,
         title=title,
         rendered=rendered,

@@ -192,6 +192,6 @@ def make_environment(
         writers=writers,
         main_menu=[p for p in site.pages if p.menu == "main"],
         footer_menu=[p for p in site.pages if p.menu == "footer"],
-        build_year=site.build_time.year,
+        build_year=site.build_year,
     )
     return env
