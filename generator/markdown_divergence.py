@@ -131,7 +131,7 @@ def _footnote_reason(text: str) -> str | None:
             return "footnote indented"
         start = match.start()
         before = text[text.rfind("\n", 0, start) + 1 : start]
-        if before.strip() and not before.lstrip(" \t>").startswith("[^"):
+        if before.strip() and not _FOOTNOTE.match("\n" + before):  # unless after another
             return "footnote definition right after text"
     return None
 

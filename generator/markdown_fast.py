@@ -97,6 +97,7 @@ class _Tree:
             return
         heading_nodes: list[Node] = []
         footnotes: set[int] = set()
+        definitions = 0
         inline_footnotes = False
         for node in root.walk(include_self=False):
             name = node.name
@@ -121,13 +122,19 @@ class _Tree:
             elif name == "footnote_inline":
                 inline_footnotes = True
             elif name == "footnote_ref":
-                if node.meta["def_id"] in footnotes:
+                number = node.meta["def_id"]  # the port numbers notes as they are defined,
+                if number in footnotes:  # the reference as they are first referred to
                     self.reason = "repeated footnote reference"
-                elif inline_footnotes:
-                    self.reason = "inline footnote before a defined one"  # numbered otherwise
-                footnotes.add(node.meta["def_id"])
+                elif number != len(footnotes) + 1:
+                    self.reason = "footnotes defined in another order"
+                footnotes.add(number)
+            elif name == "footnote_def":
+                definitions += 1
             if self.reason:
                 return
+        if definitions != len(footnotes):
+            self.reason = "footnote never referred to"  # it takes a number in the port
+            return
         try:
             self._texts(root, heading_nodes, inline_footnotes)
         except RecursionError:  # emphasis nested thousands deep: _plain_text recurses
@@ -162,7 +169,7 @@ class _Tree:
 _PLAIN = {
     "text", "text_special", "softbreak", "hardbreak", "paragraph", "em", "strong",
     "strikethrough", "code_inline", "thead", "tbody", "trow", "tcell", "bullet_list",
-    "ordered_list", "blockquote", "hr", "definition", "footnote_container", "footnote_def",
+    "ordered_list", "blockquote", "hr", "definition", "footnote_container",
     "footnote_ref_anchor",
 }  # fmt: skip
 _CONTAINERS = {
