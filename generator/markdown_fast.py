@@ -97,7 +97,6 @@ class _Tree:
             return
         heading_nodes: list[Node] = []
         footnotes: set[int] = set()
-        definitions = 0
         inline_footnotes = False
         for node in root.walk(include_self=False):
             name = node.name
@@ -128,13 +127,8 @@ class _Tree:
                 elif number != len(footnotes) + 1:
                     self.reason = "footnotes defined in another order"
                 footnotes.add(number)
-            elif name == "footnote_def":
-                definitions += 1
             if self.reason:
                 return
-        if definitions != len(footnotes):
-            self.reason = "footnote never referred to"  # it takes a number in the port
-            return
         try:
             self._texts(root, heading_nodes, inline_footnotes)
         except RecursionError:  # emphasis nested thousands deep: _plain_text recurses

