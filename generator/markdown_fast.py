@@ -126,6 +126,8 @@ class _Tree:
                     self.reason = "repeated footnote reference"
                 elif number != len(footnotes) + 1:
                     self.reason = "footnotes defined in another order"
+                elif node.meta["ref_id"] != len(footnotes) + 1:
+                    self.reason = "footnote reference counted twice"  # '[[^1]': a bracket
                 footnotes.add(number)
             if self.reason:
                 return

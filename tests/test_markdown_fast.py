@@ -54,6 +54,7 @@ def test_fast_path_renders_byte_identical_to_the_reference(tmp_path: Path) -> No
         ("x[^b] y[^a]\n\n[^a]: 1\n[^b]: 2", "footnotes defined in another order"),
         ("x[^a]\n\n[^b]: 2\n\n[^a]: 1", "footnotes defined in another order"),
         ("x[^a]\n[^a]: 1", "footnote definition right after text"),
+        ("[[^1]\n\n[^1]: e", "footnote reference counted twice"),
         ("*£*bravo", "emphasis beside a Unicode symbol"),
         ('[foo]: /url "a\n\\\nb"\n\n[foo]', "link reference title across lines"),
         ("[^x]\n\n[^x]:        foo", "footnote indented"),
