@@ -53,8 +53,8 @@ def source_reason(body: str) -> str | None:
     if body.count("[") >= MAX_DEPTH and _bracket_depth(body) >= MAX_DEPTH:
         return "deep nesting"  # links in links: markdown-it-py's maxNesting
     if "`" in body:
-        if "[" in body and _unpaired_backticks(body):
-            return "unpaired backticks"  # '[' then an unclosed code span: the port panics
+        if _unpaired_backticks(body):  # the engines pair code spans differently then, and
+            return "unpaired backticks"  # the port panics on '[' before an unclosed one
         if _BLANK_CODE_SPAN.search(body):
             return "code span of spaces"  # the port trims it
     if not body.isascii() and _delimiter_beside_symbol(body):

@@ -44,6 +44,7 @@ def test_fast_path_renders_byte_identical_to_the_reference(tmp_path: Path) -> No
     ("body", "reason"),
     [
         ("a [`b", "unpaired backticks"),  # the Rust parser panics on this one
+        ("```a``b``c``` d ``e``", "backticks in a code span"),
         ("- " * 32768 + "a", "deep nesting"),  # and overflows its stack on this one
         ("> " * 30 + "deep", "deep nesting"),  # beyond markdown-it-py's maxNesting
         ("x <b>bold</b>", "raw HTML"),
