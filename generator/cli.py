@@ -35,9 +35,26 @@ def build_options(args: argparse.Namespace) -> BuildOptions:
     return BuildOptions(drafts=args.drafts, future=args.future, now=_now())
 
 
+def _file_failure(exc: Exception, summary: str) -> int:
+    """A file that could not be read or written where no check expected it (it changed while
+    the build ran): ``path: message`` like every other problem, not a traceback."""
+    from generator.diagnostics import Diagnostics
+    from generator.nofollow import UnsafeFile, os_error_message
+
+    diag = Diagnostics(_site_root())
+    if isinstance(exc, UnsafeFile):
+        diag.error(exc.path, 0, exc.message)
+    elif isinstance(exc, OSError):
+        diag.error(exc.filename or ".", 0, os_error_message(exc, "read or write it"))
+    diag.report()
+    print(summary, file=sys.stderr)
+    return 1
+
+
 def cmd_build(args: argparse.Namespace) -> int:
     from generator.build import build
     from generator.markdown_fast import engine
+    from generator.nofollow import UnsafeFile
 
     try:
         engine()
@@ -45,14 +62,17 @@ def cmd_build(args: argparse.Namespace) -> int:
         print(f"dialogue: {error}", file=sys.stderr)
         return 2
 
-    report = build(
-        _site_root(),
-        build_options(args),
-        base_url=args.base_url,
-        output_dir=args.out,
-        jobs=args.jobs,
-        clean=args.clean,
-    )
+    try:
+        report = build(
+            _site_root(),
+            build_options(args),
+            base_url=args.base_url,
+            output_dir=args.out,
+            jobs=args.jobs,
+            clean=args.clean,
+        )
+    except (OSError, UnsafeFile) as exc:
+        return _file_failure(exc, "Build failed: 1 error.")
     if not args.quiet or report.diag.errors:
         report.diag.report()
     if not report.ok:
@@ -90,8 +110,13 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 def cmd_check(args: argparse.Namespace) -> int:
     from generator.build import build
+    from generator.nofollow import UnsafeFile
 
-    report = build(_site_root(), BuildOptions(drafts=True, future=True, now=_now()), write=False)
+    options = BuildOptions(drafts=True, future=True, now=_now())
+    try:
+        report = build(_site_root(), options, write=False)
+    except (OSError, UnsafeFile) as exc:
+        return _file_failure(exc, "check: 1 problem to fix")
     report.diag.report()
     failed = report.diag.has_errors(strict=args.strict) or report.site is None
     if failed:

@@ -7,7 +7,7 @@ import argparse
 # Each job and its commands, in the order a new blog meets them. "comments serve" is a
 # subcommand of comments: named here with its own words, as its parser loads only when used.
 JOBS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("start a blog", ("init",)),
+    ("start a blog", ("init", "import")),
     ("write", ("new", "check")),
     ("build and preview", ("build", "serve")),
     ("moderate comments", ("comments",)),

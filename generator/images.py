@@ -7,6 +7,8 @@ import struct
 from functools import lru_cache
 from pathlib import Path
 
+from generator.nofollow import UnsafeFile, read_bytes
+
 _SVG_SIZE = re.compile(rb"<svg\b[^>]*>", re.S)
 _ATTR = re.compile(rb'\b(width|height|viewBox)\s*=\s*["\']([^"\']+)["\']')
 
@@ -46,9 +48,8 @@ def _jpeg_size(data: bytes) -> tuple[int, int] | None:
 def image_size(path: Path) -> tuple[int, int] | None:
     """(width, height) of a PNG, GIF, JPEG, WebP or SVG file, or None if unknown."""
     try:
-        with path.open("rb") as handle:
-            head = handle.read(65536)
-    except OSError:
+        head = read_bytes(path, 65536)
+    except UnsafeFile:
         return None
     if head.startswith(b"\x89PNG\r\n\x1a\n") and len(head) >= 24:
         return struct.unpack(">II", head[16:24])

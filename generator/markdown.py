@@ -9,6 +9,7 @@ mailto links, each with rel="nofollow ugc noopener", and nh3 as a second wall.
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Callable, Sequence
 from functools import cache
@@ -18,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from generator.images import image_size
 from generator.model import Heading, Rendered
+from generator.nofollow import inside
 from generator.urls import slugify
 
 # markdown-it, its plugins and nh3 load when the first text is rendered: a warm build that
@@ -130,12 +132,15 @@ def _render_image(
     token = tokens[idx]
     src = str(token.attrGet("src") or "")
     folder = env.get("folder")
-    if folder is not None and src and ":" not in src and not src.startswith(("/", "#")):
-        size = image_size(Path(folder) / src)
+    # Only a file in the post's own folder is looked at: '../x.png' is the URL of another
+    # page's file, and nothing is read through a link or outside the bundle.
+    source = inside(Path(folder), src) if folder is not None and ":" not in src else None
+    if source is not None and not src.startswith("#"):
+        size = image_size(source)
         if size:
             token.attrSet("width", str(size[0]))
             token.attrSet("height", str(size[1]))
-        elif not (Path(folder) / src).exists():
+        elif not os.path.lexists(source):
             env.setdefault("missing_images", []).append((token.map, src))
     token.attrSet("loading", "lazy")
     token.attrSet("decoding", "async")

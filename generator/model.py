@@ -67,7 +67,9 @@ class Author:
 
     @cached_property
     def initials(self) -> str:
-        parts = [p for p in self.name.replace("-", " ").split() if p]
+        # Letters only: a name may start with a quote or an invisible bidi control.
+        parts = [[c for c in p if c.isalnum()] for p in self.name.replace("-", " ").split()]
+        parts = [p for p in parts if p]
         return "".join(p[0] for p in parts[:1] + parts[1:][-1:]).upper()
 
 

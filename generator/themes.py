@@ -9,6 +9,7 @@ from functools import cache
 from pathlib import Path
 
 from generator.diagnostics import Diagnostics
+from generator.nofollow import link_message, walk
 from generator.yamlsafe import load_yaml
 
 BUILTIN_PACKAGE = "dialogue_themes"  # setup.py maps it onto the repository's themes/
@@ -46,7 +47,7 @@ class Theme:
 
     def files(self) -> list[Path]:
         """Every file that shapes the output, for the build cache's key."""
-        return sorted(p for d in self.chain for p in d.rglob("*") if p.is_file())
+        return sorted(Path(name) for d in self.chain for name in walk(d).files)
 
 
 def _find(root: Path, name: str) -> Path | None:
@@ -72,6 +73,13 @@ def load_theme(root: Path, name: str, diag: Diagnostics) -> Theme | None:
             diag.error(folder / "theme.yaml", 1, f"theme '{current}' extends itself in a loop")
             return None
         chain.append(folder)
+        # A theme is read and copied whole (templates, static, i18n): nothing in it may be a
+        # link, or a template could include, and a static folder publish, any file.
+        refused = [(folder, link_message(folder))] if folder.is_symlink() else walk(folder).refused
+        for path, message in refused:
+            diag.error(path, 0, message)
+        if refused:
+            return None
         settings = folder / "theme.yaml"
         current = None
         if settings.is_file():
