@@ -41,6 +41,7 @@ from generator.incremental.cache import (
 from generator.model import Author, Page, Post, Site
 from generator.nofollow import UnsafeFile
 from generator.plan import Output, outputs_showing, plan_outputs
+from generator.queue_exposure import check_queue_location
 from generator.themes import Theme, load_theme
 from generator.urls import output_file
 from generator.workers import can_fork, default_jobs, fork_map
@@ -274,6 +275,7 @@ def _build(
     config = load_config(root, diag, base_url=base_url, output_dir=output_dir)
     if config is None:
         return report
+    check_queue_location(config, diag)
     if write and not _writable(config, diag):
         return report
     theme = load_theme(root, config.theme, diag)
