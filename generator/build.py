@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator import markdown
+from generator import markdown_fast
 from generator.assemble import BuildOptions, assemble
 from generator.config import Config, load_config
 from generator.content.authors import read_author
@@ -96,7 +96,7 @@ def _read_posts(
     _CACHE = cache
     try:
         if jobs > 1 and len(missing) >= PARALLEL_READ_THRESHOLD and can_fork():
-            markdown.prepare()
+            markdown_fast.prepare()
             cache.prepare()
             size = min(32, -(-len(missing) // (jobs * 4)))  # small chunks: a short tail
             chunks = [missing[i : i + size] for i in range(0, len(missing), size)]

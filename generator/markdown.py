@@ -103,8 +103,16 @@ def _highlight(code: str, lang: str, _attrs: str) -> str:
     return f'<pre class="highlight" tabindex="0"{label}><code>{body}</code></pre>\n'
 
 
+def anchor_for(text: str, seen: dict[str, int]) -> str:
+    """A heading's id: its text transliterated, numbered if ``seen`` has it already."""
+    anchor = slugify(text)
+    count = seen.get(anchor, 0)
+    seen[anchor] = count + 1
+    return f"{anchor}-{count + 1}" if count else anchor
+
+
 def _heading_ids(state: StateCore) -> None:
-    """Give every h2-h4 a unique, transliterated id and collect them for the TOC."""
+    """Give every heading a unique, transliterated id and collect h2-h3 for the TOC."""
     seen: dict[str, int] = {}
     headings: list[Heading] = []
     tokens = state.tokens
@@ -112,11 +120,7 @@ def _heading_ids(state: StateCore) -> None:
         if token.type != "heading_open":
             continue
         text = _plain_text(tokens[i + 1])
-        anchor = slugify(text)
-        count = seen.get(anchor, 0)
-        seen[anchor] = count + 1
-        if count:
-            anchor = f"{anchor}-{count + 1}"
+        anchor = anchor_for(text, seen)
         token.attrSet("id", anchor)
         level = int(token.tag[1])
         if 2 <= level <= 3:

@@ -119,13 +119,25 @@ def test_every_co_author_in_every_feed(public: Path) -> None:
 
 
 def test_feed_content_and_images_are_absolute(public: Path) -> None:
-    feed = feedparser.parse((public / "authors/ben/feed.xml").read_bytes())
+    feed = feedparser.parse((public / "feed.xml").read_bytes())
     (entry,) = [e for e in feed.entries if e.link.endswith("/bundle-post/")]
     images = [dict(e.attrs) for e in elements(entry.content[0].value) if e.tag == "img"]
     assert [i["src"] for i in images] == [f"{BASE}2026/09/bundle-post/diagram.svg"]
     assert output_for(public, images[0]["src"]).is_file()
     assert entry.updated == "2026-09-03T00:00:00+02:00"  # `updated` honoured
     assert [t.term for t in entry.tags] == ["Dialog", "API"]
+
+
+def test_topic_feeds_give_summaries(public: Path) -> None:
+    """feeds.full_content: main (the default): the site's feeds carry each post in full, the
+    author, tag and department feeds its summary and link."""
+    for name in ("authors/ben/feed.xml", "tags/api/feed.xml"):
+        feed = feedparser.parse((public / name).read_bytes())
+        (entry,) = [e for e in feed.entries if e.link.endswith("/bundle-post/")]
+        assert "content" not in entry, name
+        assert entry.summary and entry.link.startswith(BASE)
+    rss = feedparser.parse((public / "rss.xml").read_bytes())
+    assert all(entry.content[0].value for entry in rss.entries)
 
 
 def test_comment_feed(public: Path) -> None:
