@@ -11,11 +11,14 @@ from pathlib import Path
 from typing import Any
 
 from comments_moderation import output, publish, stats
+from comments_moderation.notices.audience import Directory, directory_from_site
 from comments_moderation.output import safe
 from comments_moderation.permissions import IdentityError, Team, identify, team_from_site
 from comments_moderation.queue import Ambiguous, NotFound, Queue, QueuedComment
+from generator import clock
 from generator.config import Config
 from generator.diagnostics import Diagnostics
+from generator.model import Site
 
 
 class Usage(Exception):
@@ -31,12 +34,14 @@ class Context:
     config: Config
     queue: Queue
     root: Path
-    now: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC))
+    now: dt.datetime = field(default_factory=clock.now)  # DIALOGUE_NOW pins it
+    _site: Site | None = None
     _team: Team | None = None
+    _directory: Directory | None = None
 
-    def team(self) -> Team:
+    def site(self) -> Site:
         """Posts and authors, read from content/ once, when a command needs them."""
-        if self._team is None:
+        if self._site is None:
             from generator.build import read_site
 
             diag = Diagnostics(self.root)
@@ -44,8 +49,25 @@ class Context:
             if site is None:
                 diag.report(sys.stderr)
                 raise SiteUnreadable
-            self._team = team_from_site(site)
+            self._site = site
+        return self._site
+
+    def forget_site(self) -> None:
+        """Read content/ again when next asked (a long-running command sees new posts)."""
+        self._site = self._team = self._directory = None
+
+    def keep_directory(self, directory: Directory) -> None:
+        self._directory = directory
+
+    def team(self) -> Team:
+        if self._team is None:
+            self._team = team_from_site(self.site())
         return self._team
+
+    def directory(self) -> Directory:
+        if self._directory is None:
+            self._directory = directory_from_site(self.site())
+        return self._directory
 
     def moderator(self, by: str | None) -> str:
         try:
@@ -202,12 +224,12 @@ def cmd_show(ctx: Context, args: argparse.Namespace) -> int:
 
 def cmd_stats(ctx: Context, args: argparse.Namespace) -> int:
     try:
-        team: Team | None = ctx.team()
+        directory: Directory | None = ctx.directory()
     except SiteUnreadable:
-        print("warning: content/ has errors: no per-author figures", file=sys.stderr)
-        team = None
+        print("warning: content/ has errors: no per-author or department figures", file=sys.stderr)
+        directory = None
     sla = dt.timedelta(hours=ctx.config.comments.sla_hours)
-    data = stats.compute(ctx.queue.list(), team, sla, ctx.now)
+    data = stats.compute(ctx.queue.list(), directory, sla, ctx.now)
     if args.json:
         print(output.dumps(data))
         return 0
@@ -218,7 +240,12 @@ def cmd_stats(ctx: Context, args: argparse.Namespace) -> int:
         print(f"oldest pending: {oldest['id']} on {safe(oldest['post'])}, waiting {age}")
     print(f"median time to decision:    {output.duration(data['median_decision_seconds'])}")
     print(f"median time to staff reply: {output.duration(data['median_first_reply_seconds'])}")
-    for title, group in (("post", data["posts"]), ("author", data["authors"])):
+    groups = (
+        ("department", data["departments"]),
+        ("post", data["posts"]),
+        ("author", data["authors"]),
+    )
+    for title, group in groups:
         rows = [[title.upper(), "PENDING", "OVERDUE", "APPROVED", "REJECTED", "SPAM", "DECISION",
                  "REPLY"]]  # fmt: skip
         for key, s in group.items():

@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from generator.diagnostics import Diagnostics
 from generator.nofollow import UnsafeFile, read_bytes
+from generator.notify_config import NotifyConfig, read_department_moderators, read_notify
 from generator.yamlsafe import load_yaml, type_name
 
 CONFIG_FILE = "site.yaml"
@@ -40,6 +41,8 @@ class CommentsConfig:
     trusted_proxies: tuple[str, ...] = ()
     blocklist: str = "comments-blocklist.txt"
     keep_email_days: int = 30  # `comments purge` erases emails of comments decided before
+    # department name -> author ids who moderate its posts (and hear of its comments)
+    department_moderators: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -56,6 +59,7 @@ class Config:
     output_dir: str = "public"
     feeds: FeedsConfig = field(default_factory=FeedsConfig)
     comments: CommentsConfig = field(default_factory=CommentsConfig)
+    notify: NotifyConfig = field(default_factory=NotifyConfig)
 
     @property
     def tz(self) -> ZoneInfo:
@@ -135,6 +139,9 @@ def _read_section(
         line = lines.get(f"{name}.{key}", lines.get(name, 1))
         if key not in known:
             problems.append((line, f"unknown key '{name}.{key}'{_suggest(str(key), known)}"))
+            continue
+        if cls is CommentsConfig and key == "department_moderators":
+            values[key] = read_department_moderators(value, lines, problems)
             continue
         if key in _LIST_FIELDS:
             if value is None:
@@ -219,10 +226,12 @@ def load_config(
         raw = {}
     lines = doc.key_lines
     values: dict[str, Any] = {}
-    known = [*_SCALARS, *_SECTIONS]
+    known = [*_SCALARS, *_SECTIONS, "notify"]
     for key, value in raw.items():
         line = lines.get(str(key), 1)
-        if key in _SECTIONS:
+        if key == "notify":
+            values[key] = read_notify(value, lines, problems)
+        elif key in _SECTIONS:
             values[key] = _read_section(_SECTIONS[key], key, value, lines, problems)
         elif key in _SCALARS:
             error = _check_type(value, _SCALARS[key], key)
