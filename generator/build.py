@@ -50,9 +50,9 @@ from generator.write import (
     commit,
     copy_assets,
     discard,
+    refuse_unwritable,
     staging_for,
     swap_in,
-    unwritable,
 )
 
 PARALLEL_READ_THRESHOLD = 64  # below this, starting processes costs more than it saves
@@ -231,21 +231,6 @@ def _cycle_collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _writable(config: Config, diag: Diagnostics) -> bool:
-    """Whether the build may write its output and its cache; if not, say where and how."""
-    blocked = [
-        (path, f"the build cannot write here (permission denied or read-only): {fix}")
-        for folder, whole, fix in (
-            (config.output_path, False, "make it writable, or build elsewhere with --out DIR"),
-            (config.root / CACHE_DIR, True, "make it writable, or remove .dialogue/cache"),
-        )
-        for path in unwritable(folder, whole=whole)
-    ]
-    for path, message in blocked:
-        diag.error(path, 0, message)
-    return not blocked
-
-
 def build(
     root: Path,
     options: BuildOptions,
@@ -276,7 +261,7 @@ def _build(
     if config is None:
         return report
     check_queue_location(config, diag)
-    if write and not _writable(config, diag):
+    if write and refuse_unwritable(config.output_path, config.root / CACHE_DIR, diag):
         return report
     theme = load_theme(root, config.theme, diag)
     jobs = jobs or default_jobs()
