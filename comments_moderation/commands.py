@@ -82,6 +82,8 @@ class Context:
         only say what `publish` would do."""
         try:
             if self.queue.shared:
+                for line in publish.sweep_leftovers(self.config):  # this checkout's own
+                    print(f"repair: {line}", file=sys.stderr)
                 missing = publish.missing(self.queue, self.config)
                 if missing:
                     print(
