@@ -18,9 +18,11 @@ from urllib.parse import urlsplit
 
 from comments_moderation.decisions import HANDLERS as DECISION_HANDLERS
 from comments_moderation.limits import Limits
+from comments_moderation.notices import command as notices
 from comments_moderation.queue import STATUSES, QueueError, open_queue, queue_location
 from comments_moderation.reading import HANDLERS as READ_HANDLERS
 from comments_moderation.reading import Context, Usage
+from comments_moderation.report.command import HANDLERS as REPORT_HANDLERS
 from comments_moderation.transfer import HANDLERS as TRANSFER_HANDLERS
 from generator.config import load_config
 from generator.diagnostics import Diagnostics
@@ -117,6 +119,13 @@ def add_arguments(subparsers: Any) -> argparse.ArgumentParser:
         "--to", required=True, metavar="QUEUE", help="a postgresql:// URL or an SQLite file path"
     )
 
+    notices.add_arguments(commands)
+
+    report = commands.add_parser(
+        "report", help="the oversight report as one HTML file with charts (not part of the site)"
+    )
+    report.add_argument("--out", required=True, metavar="FILE", help="e.g. report.html")
+
     serve = commands.add_parser(
         "serve",
         help="run the intake endpoint under waitress",
@@ -203,7 +212,14 @@ def run(args: argparse.Namespace, root: Path) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     context = Context(config=config, queue=queue, root=root)
-    handler = {**READ_HANDLERS, **DECISION_HANDLERS, **TRANSFER_HANDLERS}[args.comments_command]
+    handlers = {
+        **READ_HANDLERS,
+        **DECISION_HANDLERS,
+        **TRANSFER_HANDLERS,
+        **REPORT_HANDLERS,
+        **notices.HANDLERS,
+    }
+    handler = handlers[args.comments_command]
     try:
         return handler(context, args)
     except Usage as exc:

@@ -25,9 +25,11 @@ from urllib.parse import parse_qsl, urlsplit
 from comments_moderation import queue, spam
 from comments_moderation.limits import MAX_REQUEST
 from comments_moderation.manifest import Manifest, PostInfo
+from comments_moderation.notices import unsubscribe
 from comments_moderation.origins import Origins
 from comments_moderation.replies import message_page, preferred_language, text
 from comments_moderation.validate import validate
+from generator import clock
 from generator.config import LANGUAGES, Config, load_config
 from generator.content.comments import comment_path
 from generator.diagnostics import Diagnostics
@@ -129,6 +131,8 @@ class Intake:
                 return Response(405, headers=[("Allow", "GET, HEAD")])
             self.queue().health()
             return Response(200, json.dumps({"status": "ok", "posts": len(self.manifest)}).encode())
+        if path == f"{self.endpoint.rstrip('/')}/unsubscribe":
+            return self.unsubscribe(environ, method)
         if path != self.endpoint:
             return self.error(environ, 404, "not_found", endpoint=self.endpoint)
         if method == "OPTIONS":
@@ -136,6 +140,18 @@ class Intake:
         if method != "POST":
             return self.error(environ, 405, "method", headers=[("Allow", "POST, OPTIONS")])
         return self.submit(environ)
+
+    def unsubscribe(self, environ: dict[str, Any], method: str) -> Response:
+        """The "stop these emails" link of notices; the signed token is its authorisation,
+        so any origin may post it (a mail program's one-click unsubscribe has none)."""
+        if method not in ("GET", "HEAD", "POST"):
+            return Response(405, headers=[("Allow", "GET, POST")])
+        body = (self.read(environ) or b"") if method == "POST" else b""
+        query = str(environ.get("QUERY_STRING", ""))
+        page = unsubscribe.answer(
+            self.queue(), self.language(environ), method, query, body, clock.now()
+        )
+        return Response(page.status, page.html, "text/html; charset=utf-8")
 
     def language(self, environ: Mapping[str, Any], post: PostInfo | None = None) -> str:
         """The post's language; before the post is known, that of the page the reader came
@@ -262,6 +278,8 @@ class Intake:
             user_agent=user_agent.encode("utf-8", "replace").decode() if user_agent else None,
             spam_reasons=tuple(reasons),
             signals=tuple(signals),
+            # Kept only when the site can tell commenters (notify.email, commenter_outcome).
+            notify=fields.notify and self.config.notify.tells_commenters,
         )
         try:
             comment_id = self.queue().submit(

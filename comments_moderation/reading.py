@@ -11,11 +11,14 @@ from pathlib import Path
 from typing import Any
 
 from comments_moderation import publish, stats, terminal
+from comments_moderation.notices.audience import Directory, directory_from_site
 from comments_moderation.permissions import IdentityError, Team, identify, read_team
 from comments_moderation.queue import Ambiguous, NotFound, Queue, QueuedComment
 from comments_moderation.terminal import safe
+from generator import clock
 from generator.config import Config
 from generator.diagnostics import Diagnostics
+from generator.model import Site
 
 
 class Usage(Exception):
@@ -31,11 +34,36 @@ class Context:
     config: Config
     queue: Queue
     root: Path
-    now: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC))
+    now: dt.datetime = field(default_factory=clock.now)  # DIALOGUE_NOW pins it
+    _site: Site | None = None
     _team: Team | None = None
+    _directory: Directory | None = None
+
+    def site(self) -> Site:
+        """Posts and authors as a build reads them (the notices' directory needs them)."""
+        if self._site is None:
+            from generator.assemble import BuildOptions
+            from generator.build import read_site
+
+            diag = Diagnostics(self.root)
+            options = BuildOptions(drafts=True, future=True)
+            site = read_site(self.config, diag, options=options)
+            if site is None:
+                diag.report(sys.stderr)
+                raise SiteUnreadable
+            self._site = site
+        return self._site
+
+    def forget_site(self) -> None:
+        """Read content/ again when next asked (a long-running command sees new posts)."""
+        self._site = self._team = self._directory = None
+
+    def keep_directory(self, directory: Directory) -> None:
+        self._directory = directory
 
     def team(self) -> Team:
-        """Authors and who wrote each post, read once, when a command needs them."""
+        """Authors and who wrote each post, from the build's posts.json: deciding who may
+        moderate never reads or renders the posts."""
         if self._team is None:
             diag = Diagnostics(self.root)
             team = read_team(self.config, diag)
@@ -44,6 +72,11 @@ class Context:
                 raise SiteUnreadable
             self._team = team
         return self._team
+
+    def directory(self) -> Directory:
+        if self._directory is None:
+            self._directory = directory_from_site(self.site())
+        return self._directory
 
     def moderator(self, by: str | None) -> str:
         try:
@@ -58,6 +91,8 @@ class Context:
         only say what `publish` would do."""
         try:
             if self.queue.shared:
+                for line in publish.sweep_leftovers(self.config):  # this checkout's own
+                    print(f"repair: {line}", file=sys.stderr)
                 missing = publish.missing(self.queue, self.config)
                 if missing:
                     print(
@@ -204,12 +239,12 @@ def cmd_show(ctx: Context, args: argparse.Namespace) -> int:
 
 def cmd_stats(ctx: Context, args: argparse.Namespace) -> int:
     try:
-        team: Team | None = ctx.team()
+        directory: Directory | None = ctx.directory()
     except SiteUnreadable:
-        print("warning: content/ has errors: no per-author figures", file=sys.stderr)
-        team = None
+        print("warning: content/ has errors: no per-author or department figures", file=sys.stderr)
+        directory = None
     sla = dt.timedelta(hours=ctx.config.comments.sla_hours)
-    data = stats.compute(ctx.queue.list(), team, sla, ctx.now)
+    data = stats.compute(ctx.queue.list(), directory, sla, ctx.now)
     if args.json:
         print(terminal.dumps(data))
         return 0
@@ -220,7 +255,12 @@ def cmd_stats(ctx: Context, args: argparse.Namespace) -> int:
         print(f"oldest pending: {oldest['id']} on {safe(oldest['post'])}, waiting {age}")
     print(f"median time to decision:    {terminal.duration(data['median_decision_seconds'])}")
     print(f"median time to staff reply: {terminal.duration(data['median_first_reply_seconds'])}")
-    for title, group in (("post", data["posts"]), ("author", data["authors"])):
+    groups = (
+        ("department", data["departments"]),
+        ("post", data["posts"]),
+        ("author", data["authors"]),
+    )
+    for title, group in groups:
         rows = [[title.upper(), "PENDING", "OVERDUE", "APPROVED", "REJECTED", "SPAM", "DECISION",
                  "REPLY"]]  # fmt: skip
         for key, s in group.items():

@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from generator.diagnostics import Diagnostics
 from generator.nofollow import UnsafeFile, read_bytes
+from generator.notify_config import NotifyConfig, read_department_moderators, read_notify
 from generator.yamlsafe import load_yaml, type_name
 
 CONFIG_FILE = "site.yaml"
@@ -20,10 +21,20 @@ LANGUAGES = ("de", "en")
 PERMALINK_FIELDS = {"year", "month", "day", "slug"}
 
 
+FULL_CONTENT = (True, False, "main")
+
+
 @dataclass(frozen=True)
 class FeedsConfig:
     limit: int = 20
-    full_content: bool = True
+    # true: every feed carries its posts in full; false: none does, summaries only; "main": the
+    # site's /feed.xml and /rss.xml do, the author, tag and department feeds give summaries
+    # (the same posts in full in 90 more feeds is most of a site's bytes).
+    full_content: bool | str = "main"
+
+    def full(self, site_feed: bool) -> bool:
+        """Whether a feed carries its posts' full content (``site_feed``: /feed.xml, /rss.xml)."""
+        return self.full_content is True or (self.full_content == "main" and site_feed)
 
 
 @dataclass(frozen=True)
@@ -40,6 +51,8 @@ class CommentsConfig:
     trusted_proxies: tuple[str, ...] = ()
     blocklist: str = "comments-blocklist.txt"
     keep_email_days: int = 30  # `comments purge` erases emails of comments decided before
+    # department name -> author ids who moderate its posts (and hear of its comments)
+    department_moderators: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -56,6 +69,7 @@ class Config:
     output_dir: str = "public"
     feeds: FeedsConfig = field(default_factory=FeedsConfig)
     comments: CommentsConfig = field(default_factory=CommentsConfig)
+    notify: NotifyConfig = field(default_factory=NotifyConfig)
 
     @property
     def tz(self) -> ZoneInfo:
@@ -136,6 +150,9 @@ def _read_section(
         if key not in known:
             problems.append((line, f"unknown key '{name}.{key}'{_suggest(str(key), known)}"))
             continue
+        if cls is CommentsConfig and key == "department_moderators":
+            values[key] = read_department_moderators(value, lines, problems)
+            continue
         if key in _LIST_FIELDS:
             if value is None:
                 value = []
@@ -143,6 +160,12 @@ def _read_section(
                 problems.append((line, f"'{name}.{key}' must be a list of strings"))
                 continue
             values[key] = tuple(value)
+            continue
+        if f"{name}.{key}" == "feeds.full_content":
+            if not any(value is choice or value == choice == "main" for choice in FULL_CONTENT):
+                problems.append((line, "'feeds.full_content' must be true, false or main"))
+            else:
+                values[key] = value
             continue
         error = _check_type(value, type(getattr(defaults, key)), f"{name}.{key}")
         if error:
@@ -219,10 +242,12 @@ def load_config(
         raw = {}
     lines = doc.key_lines
     values: dict[str, Any] = {}
-    known = [*_SCALARS, *_SECTIONS]
+    known = [*_SCALARS, *_SECTIONS, "notify"]
     for key, value in raw.items():
         line = lines.get(str(key), 1)
-        if key in _SECTIONS:
+        if key == "notify":
+            values[key] = read_notify(value, lines, problems)
+        elif key in _SECTIONS:
             values[key] = _read_section(_SECTIONS[key], key, value, lines, problems)
         elif key in _SCALARS:
             error = _check_type(value, _SCALARS[key], key)

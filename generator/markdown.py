@@ -4,7 +4,8 @@ Posts: CommonMark plus tables, strikethrough, footnotes, task lists, heading anc
 Pygments highlighting; links only to relative URLs and http(s), mailto and tel; raw HTML is
 allowed, but a post that has any passes an allow-list (nh3), and whatever it removes is reported
 as a warning with its line. Comments: no raw HTML, no images, no headings, only http(s) and
-mailto links, each with rel="nofollow ugc noopener", and nh3 as a second wall.
+mailto links and paths on this site ("/2026/02/post/"), each with rel="nofollow ugc noopener",
+and nh3 as a second wall.
 """
 
 from __future__ import annotations
@@ -16,8 +17,10 @@ from functools import cache
 from html import escape
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from urllib.parse import unquote
 
 from generator.images import image_size
+from generator.markdown_caps import cap_containers, cap_link_depth, plain_paragraphs, too_deep
 from generator.model import Heading, Rendered
 from generator.nofollow import inside
 from generator.urls import slugify
@@ -100,8 +103,16 @@ def _highlight(code: str, lang: str, _attrs: str) -> str:
     return f'<pre class="highlight" tabindex="0"{label}><code>{body}</code></pre>\n'
 
 
+def anchor_for(text: str, seen: dict[str, int]) -> str:
+    """A heading's id: its text transliterated, numbered if ``seen`` has it already."""
+    anchor = slugify(text)
+    count = seen.get(anchor, 0)
+    seen[anchor] = count + 1
+    return f"{anchor}-{count + 1}" if count else anchor
+
+
 def _heading_ids(state: StateCore) -> None:
-    """Give every h2-h4 a unique, transliterated id and collect them for the TOC."""
+    """Give every heading a unique, transliterated id and collect h2-h3 for the TOC."""
     seen: dict[str, int] = {}
     headings: list[Heading] = []
     tokens = state.tokens
@@ -109,11 +120,7 @@ def _heading_ids(state: StateCore) -> None:
         if token.type != "heading_open":
             continue
         text = _plain_text(tokens[i + 1])
-        anchor = slugify(text)
-        count = seen.get(anchor, 0)
-        seen[anchor] = count + 1
-        if count:
-            anchor = f"{anchor}-{count + 1}"
+        anchor = anchor_for(text, seen)
         token.attrSet("id", anchor)
         level = int(token.tag[1])
         if 2 <= level <= 3:
@@ -279,17 +286,39 @@ def render_post(
 
 COMMENT_SCHEMES = ("http:", "https:", "mailto:")
 _COMMENT_REL = "nofollow ugc noopener"
+# Browsers read "//host" and "/\\host" (a backslash is a slash to them, and they drop tabs and
+# newlines first) as another site: a site path is "/" then anything but those, decoded or not.
+_OFF_SITE = re.compile(r"^/[/\\]|[\\\x00-\x1f\x7f-\x9f]")
+
+
+def _site_path(url: str) -> bool:
+    """Whether a comment link is a path on this site, such as "/2026/02/post/"."""
+    return url.startswith("/") and not _OFF_SITE.search(url) and not _OFF_SITE.search(unquote(url))
+
+
+_comment_scheme_ok = _link_check(COMMENT_SCHEMES, relative=False)
+
+
+def _comment_link_ok(url: str) -> bool:
+    return _site_path(url) or _comment_scheme_ok(url)
+
+
+def _comment_href(element: str, attribute: str, value: str) -> str | None:
+    """nh3's second wall: it passes every relative URL, a comment may only keep site paths."""
+    if attribute == "href" and value.startswith("/") and not _site_path(value):
+        return None
+    return value
 
 
 @cache
 def _comment_parser() -> MarkdownIt:
     from markdown_it import MarkdownIt
 
-    # maxNesting 20 keeps pathological input ("[" * 65536) well under a second.
     md = MarkdownIt("commonmark", {"html": False, "maxNesting": 20})
     md.enable("strikethrough")
     md.disable(["image", "heading", "lheading", "html_block", "html_inline", "reference"])
-    md.validateLink = _link_check(COMMENT_SCHEMES, relative=False)  # type: ignore[method-assign,assignment]
+    md.validateLink = _comment_link_ok  # type: ignore[method-assign]
+    cap_link_depth(md)  # work linear in the input, with a small factor: see markdown_caps
     return md
 
 
@@ -297,12 +326,19 @@ def render_comment(body: str) -> str:
     """Comment Markdown to safe HTML: the renderer refuses, nh3 enforces."""
     import nh3
 
-    html = _comment_parser().render(body)
+    md = _comment_parser()
+    env: dict[str, Any] = {}
+    tokens = md.parse(cap_containers(body), env)
+    if too_deep(tokens, md.options["maxNesting"]):
+        html = plain_paragraphs(body)  # nested by indentation past any reader's patience
+    else:
+        html = md.renderer.render(tokens, md.options, env)
     return nh3.clean(
         html,
         tags={"p", "br", "a", "em", "strong", "code", "pre", "blockquote", "ul", "ol", "li"}
         | {"del", "s", "hr"},
         attributes={"a": {"href"}, "ol": {"start"}},
+        attribute_filter=_comment_href,
         url_schemes={"http", "https", "mailto"},
         link_rel=_COMMENT_REL,
         strip_comments=True,

@@ -24,6 +24,7 @@ class PostInfo:
     comments_open: bool = False
     authors: tuple[str, ...] = ()
     lang: str = ""  # the post's language; "" in a listing from before it was listed
+    department: str = ""  # its department moderators may moderate its comments
 
 
 def dump(config: Config, posts: Sequence[Post], open_: Sequence[bool]) -> bytes:
@@ -39,6 +40,7 @@ def dump(config: Config, posts: Sequence[Post], open_: Sequence[bool]) -> bytes:
                 "comments_open": taking,
                 "authors": list(post.author_ids),
                 "lang": post.lang,
+                "department": post.department,
             },
             ensure_ascii=False,
             separators=(",", ":"),
@@ -59,6 +61,7 @@ def parse(text: str) -> dict[str, PostInfo]:
             comments_open=item.get("comments_open") is True,
             authors=tuple(str(a) for a in item.get("authors", ())),
             lang=str(item.get("lang", "")),
+            department=str(item.get("department", "")),
         )
         posts[info.slug] = info
     return posts

@@ -11,7 +11,7 @@ import os
 from pathlib import Path
 from typing import NamedTuple
 
-from generator import markdown
+from generator import markdown_fast
 from generator.config import Config
 from generator.content.authors import read_author
 from generator.content.comments import CommentFile, load_comments
@@ -56,7 +56,7 @@ def _read_posts(
     _STORE = store
     try:
         if jobs > 1 and len(missing) >= PARALLEL_READ_THRESHOLD and can_fork():
-            markdown.prepare()
+            markdown_fast.prepare()
             store.prepare()
             size = min(32, -(-len(missing) // (jobs * 4)))  # small chunks: a short tail
             chunks = [missing[i : i + size] for i in range(0, len(missing), size)]

@@ -43,7 +43,7 @@ ALLOWED = {
 }
 RESULT = {"approve": "approved", "reject": "rejected", "spam": "spam", "delete": "rejected"}
 # Keys of _serialize: writers of the same key wait for each other.
-RATE_KEY, DUPLICATE_KEY = 1, 2
+RATE_KEY, DUPLICATE_KEY, NOTICES_KEY = 1, 2, 3
 TIME_COLUMNS = ("created", "decided", "approved", "purged")
 # Named here because inside Queue, `list` is the method.
 Rows = list[dict[str, Any]]
@@ -51,8 +51,10 @@ Comments = list[QueuedComment]
 Entries = list[AuditEntry]
 
 
-def _comment(row: dict[str, Any]) -> QueuedComment:
+def comment_from_row(row: dict[str, Any]) -> QueuedComment:
+    """A ``SELECT * FROM comments`` row as a record (for the queue and the notices' outbox)."""
     values = {name: row[name] for name in QueuedComment.__dataclass_fields__}
+    values["notify"] = bool(values["notify"])
     for name in TIME_COLUMNS:
         values[name] = as_time(values[name])
     for name in ("spam_reasons", "signals"):
@@ -73,6 +75,8 @@ class Queue(ABC):
     kind: ClassVar[str]
     shared: ClassVar[bool]  # reached from several machines: a checkout may lag behind it
     for_update: ClassVar[str] = ""  # appended to the SELECT that reads a row to decide it
+    # Appended to a SELECT that claims rows for one worker: others skip them (the outbox).
+    skip_locked: ClassVar[str] = ""
 
     @abstractmethod
     def transaction(self, write: bool = True) -> AbstractContextManager[Tx]:
@@ -93,6 +97,10 @@ class Queue(ABC):
     @abstractmethod
     def _erase_freed_space(self) -> list[str]:
         """After a purge: make the database forget the old versions of the erased rows."""
+
+    def serialize(self, tx: Tx, key: str) -> None:
+        """Make concurrent transactions that name ``key`` run one after the other."""
+        self._serialize(tx, NOTICES_KEY, key)
 
     def _after_copy(self, tx: Tx) -> None:  # noqa: B027 - most backends need nothing
         """After rows were copied in with their own audit numbers (migrate)."""
@@ -139,7 +147,10 @@ class Queue(ABC):
             )
             if duplicate:
                 new = replace(new, spam_reasons=(*new.spam_reasons, "duplicate"))
-            return self._insert(tx, new, now)
+            comment_id = self._insert(tx, new, now)
+            if not new.spam_reasons:
+                self._notice_event(tx, "new", comment_id, now)
+            return comment_id
 
     def add_imported(self, comment_id: str, new: NewComment, created: dt.datetime) -> bool:
         """A pending comment brought from another system (``dialogue import``), under the id
@@ -182,6 +193,7 @@ class Queue(ABC):
             "signals": json.dumps(list(new.signals)),
             "client_hash": new.client_hash,
             "user_agent": new.user_agent,
+            "notify": new.notify,
             **extra,
         }
         marks = ", ".join("?" for _ in values)
@@ -206,14 +218,14 @@ class Queue(ABC):
                 raise Ambiguous(typed, int(count))
         if not rows:
             raise NotFound(typed)
-        return _comment(rows[0])
+        return comment_from_row(rows[0])
 
     def list(self, status: str | None = None, post: str | None = None) -> Comments:
         """Oldest first: the one waiting longest is the one to decide first."""
         where, params = _where({"status = ?": status, "post = ?": post})
         with self.transaction(write=False) as tx:
             rows = tx.all(f"SELECT * FROM comments {where} ORDER BY id", params)
-        return [_comment(r) for r in rows]
+        return [comment_from_row(r) for r in rows]
 
     def _one(self, tx: Tx, comment_id: str | None, lock: bool = False) -> QueuedComment:
         row = tx.one(
@@ -221,7 +233,7 @@ class Queue(ABC):
         )
         if row is None:
             raise NotFound(str(comment_id))
-        return _comment(row)
+        return comment_from_row(row)
 
     @staticmethod
     def _audit(
@@ -230,6 +242,15 @@ class Queue(ABC):
         tx.execute(
             "INSERT INTO audit (at, comment, action, moderator, reason) VALUES (?, ?, ?, ?, ?)",
             (now, comment_id, action, moderator, reason),
+        )
+
+    @staticmethod
+    def _notice_event(tx: Tx, kind: str, comment_id: str, now: dt.datetime) -> None:
+        """The notices' outbox, written in the event's own transaction: a notice can't be
+        lost, nor exist for an event that was rolled back (see notices/outbox.py)."""
+        tx.execute(
+            "INSERT INTO notice_events (at, kind, comment) VALUES (?, ?, ?)",
+            (now, kind, comment_id),
         )
 
     def decide(
@@ -256,6 +277,8 @@ class Queue(ABC):
                 f"UPDATE comments SET {assignments} WHERE id = ?", (*updates.values(), comment_id)
             )
             self._audit(tx, comment_id, action, moderator, reason, now)
+            if action == "approve" and current.notify:
+                self._notice_event(tx, "published", comment_id, now)
             return self._one(tx, comment_id)
 
     def reply(
@@ -279,6 +302,8 @@ class Queue(ABC):
             decided = {"decided": now, "decided_by": staff, "approved": now, "approved_by": staff}
             reply_id = self._insert(tx, reply, now, status="approved", staff=staff, **decided)
             self._audit(tx, reply_id, "reply", staff, f"reply to {parent.id}", now)
+            if parent.notify:
+                self._notice_event(tx, "answered", parent.id, now)
             return self._one(tx, reply_id), approved_parent
 
     def purge(

@@ -17,7 +17,7 @@ from comments_moderation.queue.tx import Tx, as_time
 COMMENT_COLUMNS = (
     "id", "post", "parent", "name", "email", "website", "body", "body_hash", "created",
     "status", "spam_reasons", "signals", "client_hash", "user_agent", "staff", "decided",
-    "decided_by", "reason", "approved", "approved_by", "purged",
+    "decided_by", "reason", "approved", "approved_by", "purged", "notify",
 )  # fmt: skip
 
 
@@ -51,7 +51,8 @@ def _copy_comment(tx: Tx, row: dict[str, object]) -> int:
     return tx.execute(
         f"INSERT INTO comments ({', '.join(COMMENT_COLUMNS)}) VALUES ({marks}) "
         "ON CONFLICT (id) DO NOTHING",
-        [row[c] for c in COMMENT_COLUMNS],
+        # notify is 0/1 in SQLite, a boolean in PostgreSQL
+        [bool(row[c]) if c == "notify" else row[c] for c in COMMENT_COLUMNS],
     )
 
 

@@ -21,6 +21,7 @@ class NewComment:
     user_agent: str | None = None
     spam_reasons: tuple[str, ...] = ()
     signals: tuple[str, ...] = ()  # notes for the moderator that don't make it spam
+    notify: bool = False  # the reader asked to be told the outcome (SPEC "Notices")
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,7 @@ class QueuedComment:
     approved: dt.datetime | None = None
     approved_by: str | None = None
     purged: dt.datetime | None = None
+    notify: bool = False  # told of the outcome once; then notify and email are cleared
 
 
 @dataclass(frozen=True)

@@ -79,6 +79,50 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
            BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END""",
         "CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
     ),
+    # Notices (comments_moderation/notices/outbox.py): the outbox written with each event.
+    (
+        "ALTER TABLE comments ADD COLUMN notify INTEGER NOT NULL DEFAULT 0",
+        """CREATE TABLE notice_events (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            at TEXT NOT NULL,
+            kind TEXT NOT NULL CHECK (kind IN ('new', 'published', 'answered')),
+            comment TEXT NOT NULL
+        )""",
+        """CREATE TABLE messages (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            recipient TEXT NOT NULL,
+            channel TEXT NOT NULL CHECK (channel IN ('email', 'webhook')),
+            subject TEXT NOT NULL,
+            body TEXT NOT NULL,
+            lang TEXT NOT NULL,
+            created TEXT NOT NULL,
+            state TEXT NOT NULL CHECK (state IN
+                ('queued', 'claimed', 'sending', 'sent', 'failed', 'uncertain', 'skipped')),
+            due TEXT NOT NULL,
+            attempts INTEGER NOT NULL DEFAULT 0,
+            owner TEXT,
+            lease_until TEXT,
+            finished TEXT,
+            error TEXT
+        )""",
+        "CREATE INDEX messages_due ON messages (state, due)",
+        """CREATE TABLE notices (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            key TEXT NOT NULL UNIQUE,
+            created TEXT NOT NULL,
+            recipient TEXT NOT NULL,
+            kind TEXT NOT NULL CHECK (kind IN ('new', 'overdue', 'reminder', 'outcome')),
+            comment TEXT NOT NULL,
+            message INTEGER REFERENCES messages (id),
+            dropped TEXT
+        )""",
+        """CREATE INDEX notices_open ON notices (recipient, created)
+           WHERE message IS NULL AND dropped IS NULL""",
+        "CREATE INDEX notices_by_message ON notices (message)",
+        "CREATE TABLE notice_optouts (subject TEXT PRIMARY KEY, at TEXT NOT NULL)",
+        # The key of unsubscribe links; SQLite's randomblob draws on the system's randomness.
+        "INSERT INTO settings (key, value) VALUES ('notice_secret', lower(hex(randomblob(32))))",
+    ),
 )
 
 # Threads of one process open their connections one at a time: the umask is process-wide, and

@@ -57,12 +57,12 @@ def _generator(config: Config, feed: Feed, updated: dt.datetime, page_url: str) 
     return generator
 
 
-# (post URL, rss) -> its entry: a post is in up to a dozen feeds (site, authors, tags,
-# department) and its entry is the same in each. One per build: the Renderer owns it.
-Entries = Memo[tuple[str, bool], "FeedEntry"]
+# (post URL, rss, full content) -> its entry: a post is in up to a dozen feeds (site, authors,
+# tags, department) and its entry is the same in each. One per build: the Renderer owns it.
+Entries = Memo[tuple[str, bool, bool], "FeedEntry"]
 
 
-def _entry(shared: Shared, post: Post, rss: bool) -> FeedEntry:
+def _entry(shared: Shared, post: Post, rss: bool, full: bool) -> FeedEntry:
     from feedgen.entry import FeedEntry
     from feedgen.ext.dc import DcEntryExtension
 
@@ -84,7 +84,7 @@ def _entry(shared: Shared, post: Post, rss: bool) -> FeedEntry:
         entry.category(term=tag)
     if post.summary:
         entry.summary(post.summary)
-    if config.feeds.full_content:
+    if full:
         entry.content(absolutize(post.html, link), type="CDATA" if rss else "html")
     return entry
 
@@ -94,12 +94,14 @@ def _newest(posts: Sequence[Post]) -> dt.datetime:
 
 
 def posts_feed(
-    shared: Shared, feed: Feed, posts: Sequence[Post], page_url: str, entries: Entries
+    shared: Shared, feed: Feed, posts: Sequence[Post], page_url: str, entries: Entries, full: bool
 ) -> bytes:
+    """A feed of ``posts``: with ``full``, each entry carries the post's HTML, else only its
+    summary (config.FeedsConfig.full)."""
     generator = _generator(shared.config, feed, _newest(posts), page_url)
     rss = feed.kind == "rss"
     for post in posts:
-        entry = entries.get((post.url, rss), lambda: _entry(shared, post, rss))  # noqa: B023
+        entry = entries.get((post.url, rss, full), lambda: _entry(shared, post, rss, full))  # noqa: B023
         generator.add_entry(entry, order="append")
     if feed.kind == "rss":
         return bytes(generator.rss_str(pretty=True))

@@ -92,11 +92,22 @@ def _render_slice(indexes: Iterable[int]) -> RenderResult:
             continue
         name = output_file(output.url)
         folder, _, _ = name.rpartition("/")
-        os.makedirs(f"{base}/{folder}", exist_ok=True)  # strings: one call per file, no Paths
+        _make_folder(f"{base}/{folder}")
         with open(f"{base}/{name}", "wb") as handle:
             handle.write(data)
         written.append((name, hashlib.blake2b(data, digest_size=16).hexdigest()))
     return written, problems
+
+
+def _make_folder(path: str) -> None:
+    """``os.makedirs(path, exist_ok=True)`` in one system call where the parent exists, as it
+    mostly does (outputs come roughly in order): makedirs looks at the parent first."""
+    try:
+        os.mkdir(path)
+    except FileExistsError:
+        pass
+    except FileNotFoundError:
+        os.makedirs(path, exist_ok=True)
 
 
 def _render_share(worker: int) -> RenderResult:

@@ -28,7 +28,9 @@ Producer = Callable[[Shared, Output, Tools], bytes]
 def _posts_feed(shared: Shared, output: Output, tools: Tools) -> bytes:
     page_url = output.url.removesuffix("feed.xml").removesuffix("rss.xml") or "/"
     context = output.context
-    return feeds.posts_feed(shared, context["feed"], context["posts"], page_url, tools.entries)
+    return feeds.posts_feed(
+        shared, context["feed"], context["posts"], page_url, tools.entries, context["full"]
+    )
 
 
 def _comments_feed(shared: Shared, output: Output, tools: Tools) -> bytes:

@@ -13,8 +13,15 @@ from pathlib import Path
 
 import pytest
 from comment_site import Intake, Site, make_site, start_intake, stop_intake
+from notice_site import restart_clock
 
 BACKENDS = ("sqlite", "postgresql")
+
+
+@pytest.fixture(autouse=True)
+def notice_clock() -> None:
+    """The notice tests move time from the start of each test (notice_site.at)."""
+    restart_clock()
 
 
 @pytest.fixture(scope="module", params=BACKENDS)
