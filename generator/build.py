@@ -25,6 +25,7 @@ from generator.content.comments import load_comments
 from generator.content.discover import discover
 from generator.content.posts import read_page
 from generator.diagnostics import Diagnostics
+from generator.i18n import Strings
 from generator.incremental.cache import (
     CACHE_DIR,
     UNKNOWN_SITE,
@@ -41,6 +42,7 @@ from generator.incremental.cache import (
 )
 from generator.model import Author, Page, Post, Site
 from generator.plan import Output, outputs_showing, plan_outputs
+from generator.render import search
 from generator.themes import Theme, load_theme
 from generator.urls import output_file
 from generator.workers import can_fork, default_jobs, fork_map
@@ -281,6 +283,7 @@ def _build(
         for name in (output_file(output.url),)
         if previous.get(name, NEW)[0] != keys[name]
     ]
+    on_disk = previous
     if todo and len(todo) == len(keys):
         previous = {}  # all new (other code or settings): swap the folder, don't move files
     staging = staging_for(out)
@@ -301,6 +304,13 @@ def _build(
         if write:
             changed_assets = [(s, n) for s, n in copied if previous.get(n, NEW)[0] != files[n]]
             report.assets_copied = copy_assets(changed_assets, staging)
+            names = search.labels(Strings(theme.i18n_dirs), config.language)
+            index, problems = search.update_index(site, names, staging, out, on_disk, not previous)
+            diag.extend(problems)
+            if diag.errors:
+                report.site = None
+                return report
+            files.update(index)
             manifest.forget()  # until the new output is complete, trust nothing
             if previous:
                 report.removed = commit(staging, out, stale=set(previous) - set(keys) - set(files))

@@ -234,6 +234,8 @@ def plan_outputs(site: Site) -> list[Output]:
     outputs.extend(_taxon_outputs(site, side, "tags", site.tags))
     outputs.extend(_taxon_outputs(site, side, "departments", site.departments))
     outputs.append(_archive(site))
+    languages = tuple(sorted({post.lang for post in site.posts}))
+    outputs.append(Output("/search/", "search.html", {"languages": languages}))
     outputs.append(Output("/404.html", "404.html", {"newest": site.posts[:3]}))
     outputs.extend(_feed_outputs(site, authored))
     latest = sorted(
