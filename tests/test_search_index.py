@@ -103,9 +103,7 @@ def test_without_pagefind_the_build_warns(run_cli: RunCli, site: Path) -> None:
     assert not (site / "public" / "pagefind").exists()
 
 
-def test_a_failing_pagefind_fails_the_build_and_keeps_the_site(
-    run_cli: RunCli, site: Path
-) -> None:
+def test_a_failing_pagefind_fails_the_build_and_keeps_the_site(run_cli: RunCli, site: Path) -> None:
     build(run_cli, site)
     before = stamps(site / "public")
     broken = site / "broken-pagefind"

@@ -26,7 +26,9 @@ def _posts(live_site: LiveSite) -> list[dict[str, Any]]:
 
 def _result_titles(page: Any) -> list[str]:
     page.wait_for_selector(".pagefind-ui__result-title", timeout=10_000)
-    return [" ".join(t.split()) for t in page.locator(".pagefind-ui__result-title").all_inner_texts()]
+    return [
+        " ".join(t.split()) for t in page.locator(".pagefind-ui__result-title").all_inner_texts()
+    ]
 
 
 def test_header_field_finds_a_german_post(
