@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from generator.images import image_size
+from generator.markdown_embeds import embeds_plugin
 from generator.model import Heading, Rendered
 from generator.urls import slugify
 
@@ -162,6 +163,7 @@ def _post_parser() -> MarkdownIt:
     md.add_render_rule("table_open", _render_table_open)
     md.core.ruler.push("heading_ids", _heading_ids)
     md.add_render_rule("image", _render_image)
+    md.use(embeds_plugin)  # two-click embeds of YouTube, Vimeo, SoundCloud (markdown_embeds.py)
     return md
 
 
@@ -183,6 +185,7 @@ _POST_ATTRIBUTES: dict[str, set[str]] = {
     "table": {"tabindex"},
     "label": {"for"},
     "details": {"open"},
+    "figure": {"data-embed", "data-src"},  # a two-click embed (embeds.js checks the URL)
 }
 _DANGER = re.compile(
     r"<\s*(script|iframe|object|embed|style|form|svg|math)\b|\son\w+\s*=|javascript:|vbscript:",
@@ -248,10 +251,11 @@ def _clean_post_html(html: str) -> str:
 
 
 def render_post(
-    body: str, folder: Path | None = None, first_line: int = 1
+    body: str, folder: Path | None = None, first_line: int = 1, lang: str = "en"
 ) -> tuple[Rendered, list[tuple[int, str]]]:
-    """Render a post or page body. Returns the result and (line, warning) pairs."""
-    env: dict[str, Any] = {"folder": folder}
+    """Render a post or page body (``lang``: its language, for the words of embeds). Returns
+    the result and (line, warning) pairs."""
+    env: dict[str, Any] = {"folder": folder, "lang": lang}
     md = _post_parser()
     tokens = md.parse(body, env)
     html = md.renderer.render(tokens, md.options, env)
