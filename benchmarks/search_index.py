@@ -26,10 +26,6 @@ from generator.render import search
 from generator.themes import load_theme
 
 
-def _size(files: list[Path]) -> int:
-    return sum(f.stat().st_size for f in files)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("corpus", type=Path)
@@ -68,21 +64,30 @@ def main() -> None:
                 failure = search._run_pagefind(binary, documents / lang, bundle / lang)
                 assert failure is None, failure
             indexing.append(time.perf_counter() - began)
-            files = [p for p in bundle.rglob("*") if p.is_file()]
-            first = [p for p in files if p.parent.name in languages and "component" not in p.name]
-            fragments = [p for p in files if p.parent.name == "fragment"]
-            indexes = [p for p in files if p.parent.name == "index"]
+            unused = set(search._UNUSED)
+            files = {p: p.stat().st_size for p in bundle.rglob("*") if p.is_file()}
+            files = {p: size for p, size in files.items() if p.name not in unused}
+            sizes = {
+                "all": sum(files.values()),
+                "top": sum(s for p, s in files.items() if p.parent.name in languages),
+                "fragments": sum(s for p, s in files.items() if p.parent.name == "fragment"),
+                "indexes": sum(s for p, s in files.items() if p.parent.name == "index"),
+            }
+            counts = {
+                kind: sum(1 for p in files if p.parent.name == kind)
+                for kind in ("fragment", "index")
+            }
     print(f"posts: {len(site.posts)}, languages: {', '.join(languages)}")
     print(f"documents written: {statistics.median(writing):.2f} s (median of {args.repeat})")
     print(f"Pagefind:          {statistics.median(indexing):.2f} s (median of {args.repeat})")
     print(
-        f"bundle: {_size(files) / 1e6:.1f} MB in {len(files)} files "
-        f"({len(fragments)} fragments {_size(fragments) / 1e6:.1f} MB, "
-        f"{len(indexes)} index chunks {_size(indexes) / 1e6:.1f} MB)"
+        f"bundle: {sizes['all'] / 1e6:.1f} MB in {len(files)} files "
+        f"({counts['fragment']} fragments {sizes['fragments'] / 1e6:.1f} MB, "
+        f"{counts['index']} index chunks {sizes['indexes'] / 1e6:.1f} MB)"
     )
     print(
-        f"top-level files (entry, meta, wasm, interface, all languages): "
-        f"{_size(first) / 1e3:.0f} KB"
+        "top-level files (entry, meta, wasm, interface, all languages): "
+        f"{sizes['top'] / 1e3:.0f} KB"
     )
 
 

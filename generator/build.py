@@ -298,6 +298,10 @@ def _build(
             diag.extend(problems)
             report.written = _drop_unchanged(rendered, previous, staging)
             digests = dict(rendered)
+            if not write:  # check: every page is rendered; do their links lead somewhere?
+                from generator.check.links import link_problems
+
+                diag.extend(link_problems(config, todo, staging, [*keys, *files]))
         if diag.errors:
             return report
         report.site = site

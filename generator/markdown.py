@@ -120,6 +120,16 @@ def _heading_ids(state: StateCore) -> None:
     state.env["headings"] = headings
 
 
+def _image_lines(state: StateCore) -> None:
+    """Images are inline tokens, which carry no line: give each its paragraph's first line,
+    so a missing image is reported where it is."""
+    for token in state.tokens:
+        if token.type == "inline" and token.map and "![" in token.content:
+            for child in token.children or ():
+                if child.type == "image":
+                    child.meta["line"] = token.map[0]
+
+
 def _render_image(
     self: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict, env: dict
 ) -> str:
@@ -133,7 +143,7 @@ def _render_image(
             token.attrSet("width", str(size[0]))
             token.attrSet("height", str(size[1]))
         elif not (Path(folder) / src).exists():
-            env.setdefault("missing_images", []).append((token.map, src))
+            env.setdefault("missing_images", []).append(([token.meta.get("line", 0)], src))
     token.attrSet("loading", "lazy")
     token.attrSet("decoding", "async")
     return self.image(tokens, idx, options, env)
@@ -162,6 +172,7 @@ def _post_parser() -> MarkdownIt:
     md.use(footnote_plugin).use(tasklists_plugin, label=True)  # labelled checkboxes
     md.add_render_rule("table_open", _render_table_open)
     md.core.ruler.push("heading_ids", _heading_ids)
+    md.core.ruler.push("image_lines", _image_lines)
     md.add_render_rule("image", _render_image)
     md.use(embeds_plugin)  # two-click embeds of YouTube, Vimeo, SoundCloud (markdown_embeds.py)
     return md
