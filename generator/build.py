@@ -40,6 +40,7 @@ from generator.incremental.cache import (
     output_fingerprinter,
     site_key,
 )
+from generator.media import media_files
 from generator.model import Author, Page, Post, Site
 from generator.plan import Output, outputs_showing, plan_outputs
 from generator.render import search
@@ -265,6 +266,10 @@ def _build(
         for src, name in copied
         for stat in (src.stat(),)
     }
+    # Resized copies of bundle images and each post's og:image, made once per content.
+    made = media_files(site, config.root, make=write, jobs=jobs)
+    copied += [(picture.source, picture.name) for picture in made]
+    files.update((picture.name, picture.signature) for picture in made)
     manifest = OutputManifest(config)
     out = config.output_path
     # file -> (key of its inputs, hash of its bytes) as the previous build left it

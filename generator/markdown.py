@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from generator.images import image_size
 from generator.markdown_embeds import embeds_plugin
+from generator.media.variants import SIZES, is_raster, srcset
 from generator.model import Heading, Rendered
 from generator.urls import slugify
 
@@ -142,6 +143,9 @@ def _render_image(
         if size:
             token.attrSet("width", str(size[0]))
             token.attrSet("height", str(size[1]))
+            if is_raster(src):  # WebP copies beside it (media/variants.py)
+                token.attrSet("srcset", srcset(src, size))
+                token.attrSet("sizes", SIZES)
         elif not (Path(folder) / src).exists():
             env.setdefault("missing_images", []).append(([token.meta.get("line", 0)], src))
     token.attrSet("loading", "lazy")

@@ -22,9 +22,12 @@ from jinja2 import (
     pass_context,
 )
 from jinja2.runtime import Context
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from generator.i18n import Strings, format_day
+from generator.images import image_size
+from generator.media.cards import OG_IMAGE
+from generator.media.variants import is_raster, srcset
 from generator.model import Author, Post, Site
 from generator.render.memo import Memo
 from generator.themes import Theme
@@ -173,6 +176,17 @@ def make_environment(
             context, "partials/card.html", post=post, level=level, featured=featured, eager=eager
         )
 
+    def teaser_attributes(post: Post, sizes: str) -> Markup:
+        """width, height and, for a raster teaser, srcset and sizes of its <img>."""
+        size = image_size(post.source.parent / post.image) if post.image else None
+        if not size or not post.image:
+            return Markup("")
+        attributes = f' width="{size[0]}" height="{size[1]}"'
+        if is_raster(post.image):
+            choices = srcset(url(post.url + post.image), size)
+            attributes += f' srcset="{escape(choices)}" sizes="{escape(sizes)}"'
+        return Markup(attributes)
+
     env.filters.update(
         url=url, absolute=config.absolute, date=date, month=month, isodate=isodate, json=to_json
     )
@@ -193,5 +207,7 @@ def make_environment(
         main_menu=[p for p in site.pages if p.menu == "main"],
         footer_menu=[p for p in site.pages if p.menu == "footer"],
         build_year=site.build_time.year,
+        teaser_attributes=teaser_attributes,
+        og_image=OG_IMAGE,
     )
     return env
