@@ -160,6 +160,20 @@ def _render_table_open(
     return self.renderToken(tokens, idx, options, env)
 
 
+_FOOTNOTES_TITLE = {"de": "Fußnoten", "en": "Footnotes"}
+
+
+def _render_footnotes_open(
+    self: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict, env: dict
+) -> str:
+    """The footnotes get a heading, so screen readers can find and name the section."""
+    title = _FOOTNOTES_TITLE.get(env.get("lang", "en"), "Footnotes")
+    return (
+        '<hr class="footnotes-sep">\n<section class="footnotes">\n'
+        f'<h2 class="footnotes-title">{title}</h2>\n<ol class="footnotes-list">\n'
+    )
+
+
 POST_SCHEMES = ("http:", "https:", "mailto:", "tel:")
 
 
@@ -175,6 +189,7 @@ def _post_parser() -> MarkdownIt:
     md.enable(["table", "strikethrough"])
     md.use(footnote_plugin).use(tasklists_plugin, label=True)  # labelled checkboxes
     md.add_render_rule("table_open", _render_table_open)
+    md.add_render_rule("footnote_block_open", _render_footnotes_open)
     md.core.ruler.push("heading_ids", _heading_ids)
     md.core.ruler.push("image_lines", _image_lines)
     md.add_render_rule("image", _render_image)

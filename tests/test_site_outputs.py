@@ -49,6 +49,14 @@ FEEDS = {
     "departments/entwicklung/feed.xml": ("atom10", ["bundle-post"]),
     "departments/kundenservice/feed.xml": ("atom10", ["alte-antwort"]),
 }
+# Beside every author's, topic's and department's Atom feed, the same posts as RSS.
+FEEDS |= {
+    name.replace("feed.xml", "rss.xml"): ("rss20", slugs)
+    for name, (_, slugs) in FEEDS.items()
+    if name.count("/") == 2
+}
+# The comments on each post that has them or takes them (alte-antwort takes none).
+POST_COMMENT_FEEDS = ["2026/10/drei-stimmen/feed.xml", "2026/09/bundle-post/feed.xml"]
 COMMENT_IDS = ["01JA0000000000000000000002", "01JA0000000000000000000001"]
 
 
@@ -76,7 +84,7 @@ def html_files(public: Path) -> list[Path]:
 
 def test_feed_files_are_exactly_these(public: Path) -> None:
     xml = {p.relative_to(public).as_posix() for p in public.rglob("*.xml")}
-    assert xml == {*FEEDS, "comments/feed.xml", "sitemap.xml"}
+    assert xml == {*FEEDS, *POST_COMMENT_FEEDS, "comments/feed.xml", "sitemap.xml"}
 
 
 @pytest.mark.parametrize("name", FEEDS)
@@ -106,7 +114,7 @@ def test_feed_parses_cleanly(name: str, public: Path) -> None:
 def test_every_co_author_in_every_feed(public: Path) -> None:
     """Jekyll's feed keeps only the first author: every feed that has the post names all three."""
     holders = [name for name, (_, slugs) in FEEDS.items() if "drei-stimmen" in slugs]
-    assert len(holders) == 8
+    assert len(holders) == 14  # site (Atom, RSS); 3 authors, 2 tags, 1 department (both each)
     for name in holders:
         feed = feedparser.parse((public / name).read_bytes())
         (entry,) = [e for e in feed.entries if e.link.endswith("/drei-stimmen/")]
@@ -143,7 +151,7 @@ def test_atom_feeds_validate_with_jing(public: Path) -> None:
     jing = shutil.which("jing")
     assert jing, "jing is missing: run `make system-tools` (Debian package jing)"
     feeds = sorted(str(p) for p in public.rglob("*.xml") if p.name == "feed.xml")
-    assert len(feeds) == 12
+    assert len(feeds) == 14  # the site's, authors', tags', departments', comments' ones
     done = subprocess.run(
         [jing, "-c", str(TESTS / "schemas/atom.rnc"), *feeds],
         capture_output=True,
@@ -243,14 +251,25 @@ def test_robots_txt_names_the_sitemap(public: Path) -> None:
     assert "User-agent: *" in lines
 
 
-def test_opml_lists_every_feed(public: Path) -> None:
+def test_opml_lists_every_atom_feed_in_groups(public: Path) -> None:
+    """Site, authors, topics, departments: each feed once (Atom; its RSS twin carries the same
+    posts), with the page it belongs to. Posts' own comment feeds are not listed."""
     root = ET.parse(public / "feeds.opml").getroot()
     assert root.tag == "opml" and root.get("version") == "2.0"
-    outlines = list(root.iter("outline"))
-    urls = [o.get("xmlUrl") for o in outlines]
-    files = {p.relative_to(public).as_posix() for p in public.rglob("*.xml")} - {"sitemap.xml"}
-    assert sorted(urls) == sorted(BASE + name for name in files)
-    assert all(o.get("text") and o.get("title") for o in outlines)
+    groups = root.find("body")
+    assert groups is not None
+    headings = [g.get("text") for g in groups]
+    assert headings == ["Beispiel im Dialog", "Autor:innen", "Themen", "Abteilungen"], headings
+    feeds = [o for g in groups for o in g]
+    urls = [o.get("xmlUrl") for o in feeds]
+    files = {p.relative_to(public).as_posix() for p in public.rglob("*.xml")}
+    atom = files - {"sitemap.xml", *POST_COMMENT_FEEDS} - {f for f in files if "rss" in f}
+    assert sorted(urls) == sorted(BASE + name for name in atom)
+    assert all(o.get("text") and o.get("title") and o.get("type") == "rss" for o in feeds)
+    pages = {o.get("xmlUrl"): o.get("htmlUrl") for o in feeds}
+    assert pages[BASE + "authors/ben/feed.xml"] == BASE + "authors/ben/"
+    assert pages[BASE + "tags/api/feed.xml"] == BASE + "tags/api/"
+    assert pages[BASE + "feed.xml"] == BASE
 
 
 def test_posts_json_lists_published_posts_only(public: Path) -> None:
@@ -430,3 +449,23 @@ def test_golden_output(public: Path, update_golden: bool) -> None:
         assert any(name.startswith(section) for name in expected)
     different = [name for name in expected if files[name] != expected[name]]
     assert different == [], "run pytest --update-golden if the change is intended"
+
+
+def test_a_post_comment_feed_and_entry_languages(public: Path) -> None:
+    """Each post with comments has their Atom feed beside it, offered on its page; Atom entries
+    say their post's language; RSS channels link to the site, not to themselves."""
+    feed = feedparser.parse((public / "2026/10/drei-stimmen/feed.xml").read_bytes())
+    assert not feed.bozo and feed.version == "atom10"
+    assert [e.link.rsplit("#comment-", 1)[1] for e in feed.entries] == COMMENT_IDS
+    assert feed.feed.link == BASE + "2026/10/drei-stimmen/"
+    page = read(public, "2026/10/drei-stimmen/index.html")
+    assert 'type="application/atom+xml"' in page and 'href="/2026/10/drei-stimmen/feed.xml"' in page
+    atom = ET.parse(public / "feed.xml").getroot()
+    languages = [
+        e.get("{http://www.w3.org/XML/1998/namespace}lang") for e in atom.iter(f"{ATOM_NS}entry")
+    ]
+    assert languages == ["de", "en", "de"]  # drei-stimmen, bundle-post (lang: en), alte-antwort
+    for name in ("rss.xml", "authors/ben/rss.xml", "tags/api/rss.xml"):
+        channel = ET.parse(public / name).getroot().find("channel")
+        assert channel is not None
+        assert channel.findtext("link") == BASE + name.removesuffix("rss.xml"), name
