@@ -24,13 +24,10 @@ def staging_for(output: Path) -> Path:
 
 def assets(site: Site, theme: Theme) -> list[tuple[Path, str]]:
     """(source file, output path) for every file copied as it is."""
-    files: list[tuple[Path, str]] = []
-    for folder in theme.static_dirs:
-        files.extend(
-            (path, "static/" + path.relative_to(folder).as_posix())
-            for path in sorted(folder.rglob("*"))
-            if path.is_file()
-        )
+    static = theme.static_files()
+    files: list[tuple[Path, str]] = list((path, name) for name, path in static.items())
+    # Stylesheets and scripts also under their fingerprinted names, which pages link.
+    files += [(static[name], hashed) for name, hashed in theme.fingerprinted().items()]
     items: list[Post | Page] = [*site.posts, *site.pages]
     for item in items:
         for path in item.bundle_files:

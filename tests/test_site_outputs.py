@@ -11,6 +11,7 @@ page bundle with images, tags Dialog and API); alte-antwort (comments: false); a
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import re
 import shutil
@@ -469,3 +470,15 @@ def test_a_post_comment_feed_and_entry_languages(public: Path) -> None:
         channel = ET.parse(public / name).getroot().find("channel")
         assert channel is not None
         assert channel.findtext("link") == BASE + name.removesuffix("rss.xml"), name
+
+
+def test_stylesheet_and_scripts_are_fingerprinted(public: Path) -> None:
+    """Pages link style.css and the scripts under names holding their content's hash, so a
+    server may let browsers keep them for a year; the plain names stay for other themes."""
+    page = read(public, "2026/10/drei-stimmen/index.html")
+    linked = re.findall(r'(?:href|src)="/static/([a-z]+)\.([0-9a-f]{8})\.(css|js)"', page)
+    assert {(name, kind) for name, _, kind in linked} == {("style", "css"), ("comments", "js")}
+    for name, digest, kind in linked:
+        data = (public / "static" / f"{name}.{digest}.{kind}").read_bytes()
+        assert data == (public / "static" / f"{name}.{kind}").read_bytes()
+        assert hashlib.blake2b(data, digest_size=4).hexdigest() == digest

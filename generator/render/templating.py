@@ -89,6 +89,14 @@ def make_environment(
         """A site path under base_url's path ('/blog/' sites work too)."""
         return base_path + path if path.startswith("/") else path
 
+    hashed = {
+        f"/{name}": f"/{fingerprinted}" for name, fingerprinted in theme.fingerprinted().items()
+    }
+
+    def asset(path: str) -> str:
+        """A theme file's URL, fingerprinted for stylesheets and scripts (cached for long)."""
+        return url(hashed.get(path, path))
+
     @pass_context
     def translate(context: Context, key: str, **values: Any) -> str:
         return strings.get(_lang(context), key, **values)
@@ -188,7 +196,13 @@ def make_environment(
         return Markup(attributes)
 
     env.filters.update(
-        url=url, absolute=config.absolute, date=date, month=month, isodate=isodate, json=to_json
+        url=url,
+        asset=asset,
+        absolute=config.absolute,
+        date=date,
+        month=month,
+        isodate=isodate,
+        json=to_json,
     )
     env.globals.update(
         site=site,
