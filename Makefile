@@ -38,7 +38,7 @@ help:
 	@echo "Dialogue"
 	@echo "  make site        build the sample site into public/ (sets up .venv)"
 	@echo "  make test        install everything and run ruff, mypy and the whole pytest suite"
-	@echo "  make test-fast   pytest without the browser and external-tool tests"
+	@echo "  make test-fast   pytest without the browser, external-tool and wheel tests"
 	@echo "  make lint        ruff check, ruff format --check, mypy"
 	@echo "  make format      ruff format and ruff check --fix"
 	@echo "  make bench       benchmarks/run.py (pass options with ARGS=\"...\")"
@@ -94,7 +94,7 @@ test: $(STAMP_TEST) system-tools $(STAMP_NPM)
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 test-fast: $(STAMP_TEST)
-	$(BIN)/pytest -m "not browser and not tools" $(PYTEST_ARGS)
+	$(BIN)/pytest -m "not browser and not tools and not packaging" $(PYTEST_ARGS)
 
 lint: $(STAMP_TEST)
 	$(BIN)/ruff check .

@@ -7,6 +7,7 @@ two comments submitted at once never collide and keep their order.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import threading
 import time
@@ -52,3 +53,10 @@ def id_time_ms(comment_id: str) -> int:
     for char in comment_id[:10]:
         value = value * 32 + ALPHABET.index(char)
     return value
+
+
+def derived_id(ms: int, key: str) -> str:
+    """The id of a comment that was made elsewhere (an import): its time first, as every id,
+    then 80 bits taken from ``key`` instead of chance, so importing it again gives the same id."""
+    digest = int.from_bytes(hashlib.blake2b(key.encode("utf-8"), digest_size=10).digest(), "big")
+    return _encode(ms, 10) + _encode(digest >> 1, 16)

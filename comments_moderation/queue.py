@@ -106,6 +106,18 @@ def submit(conn: sqlite3.Connection, new: NewComment, rate_limit: int, now: dt.d
         return _insert(conn, new, now)
 
 
+def add_imported(
+    conn: sqlite3.Connection, comment_id: str, new: NewComment, created: dt.datetime
+) -> bool:
+    """A pending comment brought from another system (``dialogue import``), under the id and
+    time it was given there; False if the queue already has that id (an import run again)."""
+    with transaction(conn):
+        if conn.execute("SELECT 1 FROM comments WHERE id = ?", (comment_id,)).fetchone():
+            return False
+        _insert(conn, new, created, id=comment_id)
+        return True
+
+
 def parent_ok(conn: sqlite3.Connection, post: str, parent: str) -> bool:
     """Replies go only under approved comments of the same post."""
     row = conn.execute(

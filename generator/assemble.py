@@ -19,6 +19,7 @@ from generator.content.comments import CommentFile, to_model
 from generator.diagnostics import Diagnostics
 from generator.markdown import render_comment
 from generator.model import Author, Comment, Page, Post, Site, Taxon
+from generator.redirects import check_aliases
 from generator.urls import permalink, slugify
 
 # Top-level names the build writes itself; a page may not take them.
@@ -63,25 +64,60 @@ def _check_unique_slugs(config: Config, items: list[Post] | list[Page], diag: Di
             first[item.slug] = item
 
 
-def _group(kind: str, posts: tuple[Post, ...], names_of: str) -> tuple[Taxon, ...]:
-    """Tags or departments: slug -> posts, named by the first spelling met."""
+Origin = Callable[[Post], tuple[Path, int]]  # the file and line naming a tag or department
+
+
+def _group(
+    config: Config, kind: str, posts: tuple[Post, ...], origin: Origin, diag: Diagnostics
+) -> tuple[Taxon, ...]:
+    """Tags or departments: slug -> posts, named by the first spelling met. Spellings that
+    differ only in case ('API', 'api') are one tag; other names that give one slug ('C++' and
+    'C') would share a page: an error naming both, where each is written."""
     names: dict[str, str] = {}
+    first_post: dict[str, Post] = {}
     members: dict[str, list[Post]] = defaultdict(list)
     slug_of: dict[str, str] = {}  # name -> slug: a few hundred names on 10,000 posts
+    reported: set[str] = set()
     for post in posts:
-        for name in post.tags if names_of == "tags" else (post.department,):
+        for name in post.tags if kind == "tags" else (post.department,):
             if not name:
                 continue
             slug = slug_of.get(name) or slug_of.setdefault(name, slugify(name))
             listed = members[slug]
-            # Two spellings of one tag ('API', 'api') share a slug: list the post once.
-            if not listed or listed[-1] is not post:
+            if not listed or listed[-1] is not post:  # two spellings on one post: listed once
                 listed.append(post)
-                names.setdefault(slug, name)
+            known = names.setdefault(slug, name)
+            first_post.setdefault(slug, post)
+            if known != name and known.casefold() != name.casefold() and name not in reported:
+                reported.add(name)
+                path, line = origin(first_post[slug])
+                where = _rel(config, path) + (f":{line}" if line else "")
+                what = kind.removesuffix("s")
+                message = (
+                    f"{what} '{name}' and {what} '{known}' ({where}) both make the page "
+                    f"/{kind}/{slug}/: rename one of them"
+                )
+                diag.error(*origin(post), message)
     return tuple(
         Taxon(kind, names[slug], slug, tuple(members[slug]))
         for slug in sorted(names, key=lambda s: names[s].casefold())
     )
+
+
+def _origins(authors: dict[str, Author]) -> tuple[Origin, Origin]:
+    """Where a post's tags are written, and its department: the post's own key, else the
+    file of its first author (whose department it inherits)."""
+
+    def tags(post: Post) -> tuple[Path, int]:
+        return post.source, post.line_of("tags")
+
+    def department(post: Post) -> tuple[Path, int]:
+        if "department" in post.key_lines or not post.author_ids:
+            return post.source, post.line_of("department")
+        author = authors.get(post.author_ids[0])
+        return (author.source, 0) if author else (post.source, 1)
+
+    return tags, department
 
 
 def _comments(
@@ -174,6 +210,8 @@ def assemble(
         for page in sorted(pages, key=lambda p: p.slug)
         if options.drafts or not page.draft
     )
+    check_aliases(config, (*ordered, *scheduled), visible_pages, diag)
+    tag_origin, department_origin = _origins(author_map)
     return Site(
         config=config,
         posts=ordered,
@@ -187,8 +225,8 @@ def assemble(
             {p.slug for p in posts},
             diag,
         ),
-        tags=_group("tags", ordered, "tags"),
-        departments=_group("departments", ordered, "departments"),
+        tags=_group(config, "tags", ordered, tag_origin, diag),
+        departments=_group(config, "departments", ordered, department_origin, diag),
         scheduled=tuple(sorted(scheduled, key=lambda p: p.date)),
         commentable=frozenset(taking if settings.enabled else ()),
         build_time=now,

@@ -7,7 +7,6 @@ step skip what did not change; a build with the cache gives the same bytes as on
 
 from __future__ import annotations
 
-import dataclasses
 import gc
 import hashlib
 import os
@@ -42,12 +41,21 @@ from generator.incremental.cache import (
 )
 from generator.media import media_files
 from generator.model import Author, Page, Post, Site
+from generator.nofollow import UnsafeFile
 from generator.plan import Output, outputs_showing, plan_outputs
 from generator.render import search
 from generator.themes import Theme, load_theme
 from generator.urls import output_file
 from generator.workers import can_fork, default_jobs, fork_map
-from generator.write import assets, commit, copy_assets, discard, staging_for, swap_in
+from generator.write import (
+    assets,
+    commit,
+    copy_assets,
+    discard,
+    staging_for,
+    swap_in,
+    unwritable,
+)
 
 PARALLEL_READ_THRESHOLD = 64  # below this, starting processes costs more than it saves
 
@@ -127,6 +135,10 @@ def read_site(
     # Without a cache of its own (the moderation CLI), it reads what builds stored, writes nothing.
     cache = cache or PostCache(config, code_version(), use_old=True, persist=False)
     sources = discover(config.content_path)
+    for name, message in sources.refused:
+        diag.error(name, 0, message)
+    if os.path.islink(config.content_path):
+        return None
     texts = TextCache(config, cache.code, use_old=cache.use_old, persist=cache.persist)
     authors: list[Author] = []
     for path in sources.authors:
@@ -140,8 +152,7 @@ def read_site(
         page, problems = read_page(path, config)
         diag.extend(problems)
         if page:
-            digest = hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest()
-            pages.append(dataclasses.replace(page, digest=digest))
+            pages.append(page)
     comments = load_comments(config.content_path, diag, texts.read)
     site = assemble(config, posts, pages, authors, comments, options, diag, texts.comment_html)
     texts.save()
@@ -158,7 +169,7 @@ def _global_key(code: str, site: Site, theme: Theme) -> str:
     taxa = [(t.kind, t.slug, t.name) for t in (*site.tags, *site.departments)]
     parts = (code, repr(config), files_key(theme.files()), files_key(sorted(people)))
     return hashlib.blake2b(
-        repr((parts, menus, taxa, site.build_time.year)).encode(), digest_size=16
+        repr((parts, menus, taxa, site.build_year)).encode(), digest_size=16
     ).hexdigest()
 
 
@@ -222,6 +233,21 @@ def _cycle_collector_paused() -> Iterator[None]:
             gc.enable()
 
 
+def _writable(config: Config, diag: Diagnostics) -> bool:
+    """Whether the build may write its output and its cache; if not, say where and how."""
+    blocked = [
+        (path, f"the build cannot write here (permission denied or read-only): {fix}")
+        for folder, whole, fix in (
+            (config.output_path, False, "make it writable, or build elsewhere with --out DIR"),
+            (config.root / CACHE_DIR, True, "make it writable, or remove .dialogue/cache"),
+        )
+        for path in unwritable(folder, whole=whole)
+    ]
+    for path, message in blocked:
+        diag.error(path, 0, message)
+    return not blocked
+
+
 def build(
     root: Path,
     options: BuildOptions,
@@ -251,6 +277,8 @@ def _build(
     config = load_config(root, diag, base_url=base_url, output_dir=output_dir)
     if config is None:
         return report
+    if write and not _writable(config, diag):
+        return report
     theme = load_theme(root, config.theme, diag)
     jobs = jobs or default_jobs()
     code = code_version()
@@ -262,9 +290,10 @@ def _build(
     global_key = _global_key(code, site, theme)
     copied = assets(site, theme)
     files = {
-        name: f"asset:{src}:{stat.st_size}:{stat.st_mtime_ns}"
+        # The mode too: a file that lost its read permission is copied again, and fails.
+        name: f"asset:{src}:{stat.st_size}:{stat.st_mtime_ns}:{stat.st_mode:o}"
         for src, name in copied
-        for stat in (src.stat(),)
+        for stat in (os.lstat(src),)
     }
     # Resized copies of bundle images and each post's og:image, made once per content.
     made = media_files(site, config.root, make=write, jobs=jobs)
@@ -312,12 +341,15 @@ def _build(
         report.site = site
         if write:
             changed_assets = [(s, n) for s, n in copied if previous.get(n, NEW)[0] != files[n]]
-            report.assets_copied = copy_assets(changed_assets, staging)
+            try:
+                report.assets_copied = copy_assets(changed_assets, staging)
+            except UnsafeFile as exc:  # before the output is touched
+                diag.error(exc.path, 0, exc.message)
+                return report
             names = search.labels(Strings(theme.i18n_dirs), config.language)
             index, problems = search.update_index(site, names, staging, out, on_disk, not previous)
             diag.extend(problems)
             if diag.errors:
-                report.site = None
                 return report
             files.update(index)
             manifest.forget()  # until the new output is complete, trust nothing

@@ -10,8 +10,10 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from generator import __version__
+from generator import __version__, cli_help, clock
 from generator.assemble import BuildOptions
+from generator.newsite import arguments as newsite
+from generator.planning import arguments as planning
 
 
 def _site_root() -> Path:
@@ -19,12 +21,7 @@ def _site_root() -> Path:
 
 
 def _now() -> dt.datetime | None:
-    """The build's clock: DIALOGUE_NOW (an ISO datetime) pins it, so test builds are repeatable."""
-    value = os.environ.get("DIALOGUE_NOW")
-    if not value:
-        return None
-    now = dt.datetime.fromisoformat(value)
-    return now if now.tzinfo else now.replace(tzinfo=dt.UTC)
+    return clock.pinned()  # None: BuildOptions reads the real clock
 
 
 def _positive(text: str) -> int:
@@ -38,17 +35,37 @@ def build_options(args: argparse.Namespace) -> BuildOptions:
     return BuildOptions(drafts=args.drafts, future=args.future, now=_now())
 
 
+def _file_failure(exc: Exception, summary: str) -> int:
+    """A file that could not be read or written where no check expected it (it changed while
+    the build ran): ``path: message`` like every other problem, not a traceback."""
+    from generator.diagnostics import Diagnostics
+    from generator.nofollow import UnsafeFile, os_error_message
+
+    diag = Diagnostics(_site_root())
+    if isinstance(exc, UnsafeFile):
+        diag.error(exc.path, 0, exc.message)
+    elif isinstance(exc, OSError):
+        diag.error(exc.filename or ".", 0, os_error_message(exc, "read or write it"))
+    diag.report()
+    print(summary, file=sys.stderr)
+    return 1
+
+
 def cmd_build(args: argparse.Namespace) -> int:
     from generator.build import build
+    from generator.nofollow import UnsafeFile
 
-    report = build(
-        _site_root(),
-        build_options(args),
-        base_url=args.base_url,
-        output_dir=args.out,
-        jobs=args.jobs,
-        clean=args.clean,
-    )
+    try:
+        report = build(
+            _site_root(),
+            build_options(args),
+            base_url=args.base_url,
+            output_dir=args.out,
+            jobs=args.jobs,
+            clean=args.clean,
+        )
+    except (OSError, UnsafeFile) as exc:
+        return _file_failure(exc, "Build failed: 1 error.")
     if not args.quiet or report.diag.errors:
         report.diag.report()
     if not report.ok:
@@ -61,11 +78,14 @@ def cmd_build(args: argparse.Namespace) -> int:
     site = report.site
     assert site is not None and report.output is not None
     if not args.quiet:
+        from generator.planning import text as planning_text
+
         if args.verbose:
             for name, _ in sorted(report.written):
                 print(f"written: {name}")
         for post in site.scheduled:
-            print(f"scheduled: {post.source.relative_to(site.config.root)} ({post.date:%Y-%m-%d})")
+            when = planning_text.when(post.date, site.config.tz)  # the exact instant it goes live
+            print(f"scheduled: {post.source.relative_to(site.config.root)} ({when})")
         where = (
             report.output.relative_to(site.config.root)
             if report.output.is_relative_to(site.config.root)
@@ -83,8 +103,13 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 def cmd_check(args: argparse.Namespace) -> int:
     from generator.build import build
+    from generator.nofollow import UnsafeFile
 
-    report = build(_site_root(), BuildOptions(drafts=True, future=True, now=_now()), write=False)
+    options = BuildOptions(drafts=True, future=True, now=_now())
+    try:
+        report = build(_site_root(), options, write=False)
+    except (OSError, UnsafeFile) as exc:
+        return _file_failure(exc, "check: 1 problem to fix")
     report.diag.report()
     failed = report.diag.has_errors(strict=args.strict) or report.site is None
     if failed:
@@ -111,6 +136,12 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return serve.run(args, _site_root())
 
 
+def cmd_import(args: argparse.Namespace) -> int:
+    from generator.importers import wordpress
+
+    return wordpress.run(args, _site_root())
+
+
 def cmd_comments(args: argparse.Namespace) -> int:
     from comments_moderation import cli as comments_cli
 
@@ -121,10 +152,17 @@ def _parser(with_comments: bool = True) -> argparse.ArgumentParser:
     """``with_comments=False`` names the comments command without loading its package (a
     thirtieth of a second every build); ``dialogue comments ...`` loads it."""
     parser = argparse.ArgumentParser(
-        prog="dialogue", description="Build and run a corporate dialogue blog."
+        prog="dialogue",
+        usage="%(prog)s [-h] [--version] COMMAND ...",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=cli_help.EXAMPLES,
     )
     parser.add_argument("--version", action="version", version=f"dialogue {__version__}")
-    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    # The commands are listed by job in the description (cli_help), not in one flat list.
+    commands = parser.add_subparsers(
+        dest="command", required=True, metavar="COMMAND", help=argparse.SUPPRESS, prog="dialogue"
+    )
+    newsite.add_arguments(commands)
 
     build = commands.add_parser("build", help="build the site into the output folder")
     build.add_argument("--drafts", action="store_true", help="include posts with draft: true")
@@ -161,9 +199,25 @@ def _parser(with_comments: bool = True) -> argparse.ArgumentParser:
     author.add_argument("--role", default="")
     author.add_argument("--department", default="")
     new.set_defaults(handler=cmd_new)
+    planning.add_arguments(commands)
+
+    importer = commands.add_parser("import", help="bring a blog in from elsewhere")
+    sources = importer.add_subparsers(dest="source", required=True, metavar="SOURCE")
+    wordpress = sources.add_parser("wordpress", help="a WordPress export (WXR, Tools > Export)")
+    wordpress.add_argument("export", metavar="EXPORT.xml", help="the export file")
+    wordpress.add_argument("--uploads", metavar="DIR", help="its wp-content/uploads folder")
+    wordpress.add_argument(
+        "--categories",
+        choices=("departments", "tags"),
+        default="departments",
+        help="what WordPress categories become (default: departments)",
+    )
+    wordpress.add_argument("--dry-run", action="store_true", help="report only, write nothing")
+    importer.set_defaults(handler=cmd_import)
 
     if not with_comments:
         commands.add_parser("comments", help="moderate readers' comments (see its --help)")
+        parser.description = cli_help.overview(commands)
         return parser
     try:
         from comments_moderation import cli as comments_cli
@@ -174,6 +228,7 @@ def _parser(with_comments: bool = True) -> argparse.ArgumentParser:
         for name, action in commands.choices.items():
             if name == "comments" and action.get_default("handler") is None:
                 action.set_defaults(handler=cmd_comments)
+    parser.description = cli_help.overview(commands)
     return parser
 
 

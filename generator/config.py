@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import os
 import re
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
@@ -11,6 +12,7 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from generator.diagnostics import Diagnostics
+from generator.nofollow import UnsafeFile, read_bytes
 from generator.yamlsafe import load_yaml, type_name
 
 CONFIG_FILE = "site.yaml"
@@ -194,10 +196,13 @@ def load_config(
 ) -> Config | None:
     """Read site.yaml under ``root``; report every problem to ``diag``; None if unusable."""
     path = root / CONFIG_FILE
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
+    if not os.path.lexists(path):
         diag.error(path, 0, "no site.yaml here: run dialogue in the site's folder")
+        return None
+    try:
+        text = read_bytes(path).decode("utf-8-sig")
+    except UnsafeFile as exc:
+        diag.error(path, 0, exc.message)
         return None
     except UnicodeDecodeError as exc:
         diag.error(path, 1, f"not valid UTF-8 ({exc.reason})")

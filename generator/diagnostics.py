@@ -41,7 +41,9 @@ class Diagnostics:
     def _relative(self, path: Path | str) -> str:
         path = Path(path)
         try:
-            return path.resolve().relative_to(self.root.resolve()).as_posix()
+            # The file itself is not resolved: a problem about a link names the link.
+            place = path.parent.resolve() / path.name if path.name else path.resolve()
+            return place.relative_to(self.root.resolve()).as_posix()
         except ValueError:
             return path.as_posix()
 

@@ -8,6 +8,8 @@ import struct
 from functools import lru_cache
 from pathlib import Path
 
+from generator.nofollow import UnsafeFile, read_bytes
+
 _SVG_SIZE = re.compile(rb"<svg\b[^>]*>", re.S)
 _ATTR = re.compile(rb'\b(width|height|viewBox)\s*=\s*["\']([^"\']+)["\']')
 
@@ -46,7 +48,7 @@ def _jpeg_size(data: bytes) -> tuple[int, int] | None:
 def image_size(path: Path) -> tuple[int, int] | None:
     """(width, height) of a PNG, GIF, JPEG, WebP or SVG file, or None if unknown."""
     try:
-        stat = os.stat(path)
+        stat = os.lstat(path)
     except OSError:
         return None
     # Keyed by size and time too: ``serve`` builds again and again in one process.
@@ -56,9 +58,8 @@ def image_size(path: Path) -> tuple[int, int] | None:
 @lru_cache(maxsize=4096)
 def _image_size(path: Path, _size: int, _mtime: int) -> tuple[int, int] | None:
     try:
-        with path.open("rb") as handle:
-            head = handle.read(65536)
-    except OSError:
+        head = read_bytes(path, 65536)
+    except UnsafeFile:
         return None
     if head.startswith(b"\x89PNG\r\n\x1a\n") and len(head) >= 24:
         return struct.unpack(">II", head[16:24])

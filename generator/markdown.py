@@ -9,6 +9,7 @@ mailto links, each with rel="nofollow ugc noopener", and nh3 as a second wall.
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Callable, Sequence
 from functools import cache
@@ -20,6 +21,7 @@ from generator.images import image_size
 from generator.markdown_embeds import embeds_plugin
 from generator.media.variants import SIZES, is_raster, srcset
 from generator.model import Heading, Rendered
+from generator.nofollow import inside
 from generator.urls import slugify
 
 # markdown-it, its plugins and nh3 load when the first text is rendered: a warm build that
@@ -138,15 +140,18 @@ def _render_image(
     token = tokens[idx]
     src = str(token.attrGet("src") or "")
     folder = env.get("folder")
-    if folder is not None and src and ":" not in src and not src.startswith(("/", "#")):
-        size = image_size(Path(folder) / src)
+    # Only a file in the post's own folder is looked at: '../x.png' is the URL of another
+    # page's file, and nothing is read through a link or outside the bundle.
+    source = inside(Path(folder), src) if folder is not None and ":" not in src else None
+    if source is not None and not src.startswith("#"):
+        size = image_size(source)
         if size:
             token.attrSet("width", str(size[0]))
             token.attrSet("height", str(size[1]))
             if is_raster(src):  # WebP copies beside it (media/variants.py)
                 token.attrSet("srcset", srcset(src, size))
                 token.attrSet("sizes", SIZES)
-        elif not (Path(folder) / src).exists():
+        elif not os.path.lexists(source):
             env.setdefault("missing_images", []).append(([token.meta.get("line", 0)], src))
     token.attrSet("loading", "lazy")
     token.attrSet("decoding", "async")

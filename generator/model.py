@@ -67,7 +67,9 @@ class Author:
 
     @cached_property
     def initials(self) -> str:
-        parts = [p for p in self.name.replace("-", " ").split() if p]
+        # Letters only: a name may start with a quote or an invisible bidi control.
+        parts = [[c for c in p if c.isalnum()] for p in self.name.replace("-", " ").split()]
+        parts = [p for p in parts if p]
         return "".join(p[0] for p in parts[:1] + parts[1:][-1:]).upper()
 
 
@@ -89,6 +91,8 @@ class Post:
     image: str | None = None  # relative to the post's folder
     image_credit: str = ""
     toc: bool | None = None
+    sticky: bool = False  # listed first on the home page
+    aliases: tuple[str, ...] = ()  # old site paths that redirect here (redirects.py)
     bundle_files: tuple[Path, ...] = ()  # images and other files beside index.md
     url: str = ""  # site path, '/2026/11/slug/'
     digest: str = ""  # content key of the source (see cache.py)
@@ -139,9 +143,14 @@ class Page:
     menu: str | None = None  # 'main' or 'footer'
     updated: dt.datetime | None = None
     draft: bool = False
+    aliases: tuple[str, ...] = ()
     bundle_files: tuple[Path, ...] = ()
     url: str = ""
     digest: str = ""
+    key_lines: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
+
+    def line_of(self, key: str) -> int:
+        return self.key_lines.get(key, 1)
 
     @property
     def html(self) -> str:
@@ -198,3 +207,8 @@ class Site:
     scheduled: tuple[Post, ...] = ()  # future posts left out of this build
     commentable: frozenset[str] = frozenset()  # slugs of the posts that take comments now
     build_time: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC))
+
+    @property
+    def build_year(self) -> int:
+        """The year the footer shows: New Year comes at midnight in the site's time zone."""
+        return self.build_time.astimezone(self.config.tz).year

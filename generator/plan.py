@@ -12,7 +12,8 @@ from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from generator.model import Author, Comment, Post, Site, Taxon, Thread
+from generator.model import Author, Comment, Page, Post, Site, Taxon, Thread
+from generator.redirects import MAP_URL, query_aliases
 from generator.urls import paginated
 
 MAX_THREAD_DEPTH = 4  # deeper answers are shown at this depth, so threads stay readable
@@ -258,7 +259,11 @@ def plan_outputs(site: Site) -> list[Output]:
     limit = config.feeds.limit
     side = SideColumn(tuple((d.name, d.url, len(d.posts)) for d in site.departments))
     outputs: list[Output] = []
-    outputs.extend(_pages_of(site, side, site.posts, "/", kind="home", feeds=site_feeds(site)))
+    forwarded = query_aliases(site)
+    # The home and 404 pages are where old ?p= links land: they load the map, if there is one.
+    landing = {"redirect_map": MAP_URL} if forwarded else {}
+    home = (*(p for p in site.posts if p.sticky), *(p for p in site.posts if not p.sticky))
+    outputs.extend(_pages_of(site, side, home, "/", kind="home", feeds=site_feeds(site), **landing))
     outputs.extend(_post_outputs(site))
     outputs.extend(
         Output(page.url, "page.html", {"page": page, "lang": page.lang}) for page in site.pages
@@ -270,7 +275,8 @@ def plan_outputs(site: Site) -> list[Output]:
     outputs.append(_archive(site))
     languages = tuple(sorted({post.lang for post in site.posts}))
     outputs.append(Output("/search/", "search.html", {"languages": languages}))
-    outputs.append(Output("/404.html", "404.html", {"newest": site.posts[:3]}))
+    outputs.append(Output("/404.html", "404.html", {"newest": site.posts[:3], **landing}))
+    outputs.extend(_alias_outputs(site, forwarded))
     outputs.extend(_feed_outputs(site, authored))
     latest = sorted(
         (c for comments in site.comments.values() for c in comments),
@@ -296,6 +302,18 @@ def plan_outputs(site: Site) -> list[Output]:
     outputs.append(Output("/robots.txt", "robots", {}))
     outputs.extend(_sitemaps(_sitemap_entries(site, outputs)))
     return outputs
+
+
+def _alias_outputs(site: Site, forwarded: tuple[tuple[str, str], ...]) -> Iterator[Output]:
+    """A redirect page at every alias without a query, the map of those with one."""
+    items: tuple[Post | Page, ...] = (*site.posts, *site.pages)
+    for item in items:
+        for alias in item.aliases:
+            if "?" not in alias:
+                context = {"target": item.url, "title": item.title, "lang": item.lang}
+                yield Output(alias, "redirect", context)
+    if forwarded:
+        yield Output(MAP_URL, "redirect_map", {"redirects": forwarded})
 
 
 SITEMAP_LIMIT = 50_000  # URLs in one sitemap file, as sitemaps.org allows

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import sys
 from pathlib import Path
 
 import yaml
 
+from generator import clock
 from generator.config import load_config
 from generator.diagnostics import Diagnostics
 from generator.urls import SLUG, slugify
@@ -33,7 +33,7 @@ def new_post(root: Path, title: str, authors: list[str], tags: list[str], lang: 
                 file=sys.stderr,
             )
         raise SystemExit(1)
-    now = dt.datetime.now(config.tz).replace(microsecond=0)
+    now = clock.now().astimezone(config.tz).replace(microsecond=0)  # DIALOGUE_NOW, or now
     slug = slugify(title)
     path = config.content_path / "posts" / f"{now.year}" / f"{slug}.md"
     if path.exists():

@@ -10,7 +10,28 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from generator.model import Page, Post, Site
+from generator.nofollow import copy_file
 from generator.themes import Theme
+
+
+def _nearest(path: Path) -> Path:
+    """``path``, or the nearest of its parents that exists (the one a build would write in)."""
+    while not os.path.lexists(path) and path != path.parent:
+        path = path.parent
+    return path
+
+
+def unwritable(folder: Path, *, whole: bool = False) -> list[Path]:
+    """The places a build must write to fill ``folder`` but may not: the folder (or the
+    nearest parent that exists) and, beside it, its parent (staging folders and the final
+    swap live there); with ``whole``, every folder inside too. Checked before anything is
+    written, so a build that could not finish changes nothing."""
+    wanted = [_nearest(folder)]
+    if wanted[0] == folder:
+        wanted.append(_nearest(folder.parent))
+        for parent, folders, files in os.walk(folder) if whole else ():
+            wanted += [Path(parent, name) for name in (*folders, *files)]
+    return [p for p in wanted if not os.access(p, os.W_OK | (os.X_OK if p.is_dir() else 0))]
 
 
 def staging_for(output: Path) -> Path:
@@ -24,7 +45,7 @@ def staging_for(output: Path) -> Path:
 
 def assets(site: Site, theme: Theme) -> list[tuple[Path, str]]:
     """(source file, output path) for every file copied as it is."""
-    static = theme.static_files()
+    static = theme.static_files()  # load_theme reported what walk refuses
     files: list[tuple[Path, str]] = list((path, name) for name, path in static.items())
     # Stylesheets and scripts also under their fingerprinted names, which pages link.
     files += [(static[name], hashed) for name, hashed in theme.fingerprinted().items()]
@@ -40,11 +61,12 @@ def assets(site: Site, theme: Theme) -> list[tuple[Path, str]]:
 
 
 def copy_assets(files: Iterable[tuple[Path, str]], staging: Path) -> int:
+    """Copy each file's bytes, never through a link (``UnsafeFile`` names the one refused)."""
     count = 0
     for source, name in files:
         target = staging / name
         target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(source, target)
+        copy_file(source, target)
         count += 1
     return count
 

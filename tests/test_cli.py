@@ -48,7 +48,7 @@ def test_build_ok_is_0_with_summary(run_cli: RunCli, site_copy: SiteCopy) -> Non
     code, stdout, stderr = run_cli(["build"], root)
     assert (code, stderr) == (0, "")
     lines = stdout.splitlines()
-    assert lines[0] == "scheduled: content/posts/2026/geplant.md (2030-01-01)"
+    assert lines[0] == "scheduled: content/posts/2026/geplant.md (2030-01-01 00:00 +01:00)"
     match = SUMMARY.match(lines[-1])
     assert match, lines[-1]
     assert match.group(1) == "3"
@@ -179,6 +179,15 @@ def test_new_post_transliterates_and_passes_check(run_cli: RunCli, make_site: Ma
     assert (root / "public/tags/strasse/index.html").is_file()
 
 
+def test_new_post_dates_by_dialogue_now(run_cli: RunCli, make_site: MakeSite) -> None:
+    root = make_site()
+    args = ["new", "post", "Zeitreise", "--author", "alice"]
+    code, stdout, _ = run_cli(args, root, now="2031-02-03T04:05:06+01:00")
+    assert (code, stdout) == (0, "content/posts/2031/zeitreise.md\n")
+    text = (root / "content/posts/2031/zeitreise.md").read_text(encoding="utf-8")
+    assert "date: 2031-02-03T04:05:06+01:00\n" in text
+
+
 def test_new_post_refuses_unknown_author_and_existing_file(
     run_cli: RunCli, make_site: MakeSite
 ) -> None:
@@ -242,7 +251,7 @@ def test_scheduled_post_only_with_future(run_cli: RunCli, site_copy: SiteCopy) -
     root = site_copy("basic")
     code, stdout, _ = run_cli(["build"], root)
     assert code == 0
-    assert "scheduled: content/posts/2026/geplant.md (2030-01-01)" in stdout
+    assert "scheduled: content/posts/2026/geplant.md (2030-01-01 00:00 +01:00)" in stdout
     assert mentions(root / "public", "geplant") == []
     code, stdout, _ = run_cli(["build", "--future"], root)
     assert code == 0

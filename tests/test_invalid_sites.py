@@ -170,7 +170,7 @@ def feed_contents(public: Path) -> list[str]:
 
 def test_future_post_is_scheduled(run_cli: RunCli, tmp_path: Path) -> None:
     public, stdout = build_case("08_future_date", tmp_path, run_cli)
-    assert "scheduled: content/posts/08_future_date.md (2999-01-01)" in stdout
+    assert "scheduled: content/posts/08_future_date.md (2999-01-01 00:00 +01:00)" in stdout
     for name, text in all_text(public).items():
         assert "From the future" not in text, name
         assert "08-future-date" not in text, name

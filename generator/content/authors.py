@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import stat
 from collections.abc import Callable
 from pathlib import Path
 
@@ -10,11 +12,19 @@ from generator.content.frontmatter import FrontMatter, decode
 from generator.diagnostics import Problem
 from generator.markdown import render_post
 from generator.model import Author
+from generator.nofollow import OUTSIDE, UnsafeFile, inside, no_permission, read_bytes
 from generator.urls import SLUG
 from generator.yamlsafe import load_yaml, type_name
 
 AUTHOR_KEYS = ("name", "role", "department", "bio", "avatar", "email", "links")
 LINK_SCHEMES = ("https://", "http://", "mailto:")
+
+
+def _regular_file(path: Path) -> bool:
+    try:
+        return stat.S_ISREG(os.lstat(path).st_mode)
+    except OSError:
+        return False
 
 
 def render_bio(bio: str) -> str:
@@ -35,7 +45,11 @@ def read_author(
     # A broken author file still yields its id (the build fails on its problems anyway), so
     # posts naming the author don't get a second, misleading "unknown author: add ..." error.
     placeholder = Author(id=author_id, name=author_id, source=path)
-    text, decode_problems = decode(path.read_bytes())
+    try:
+        raw = read_bytes(path)
+    except UnsafeFile as exc:
+        return placeholder, [Problem(rel, 0, exc.message)]
+    text, decode_problems = decode(raw)
     if text is None:
         return placeholder, [Problem(rel, line, message) for line, message in decode_problems]
     doc = load_yaml(text)
@@ -59,11 +73,18 @@ def read_author(
             else:
                 links.append((str(label), url))
     avatar = fields.text("avatar") or None
-    avatar_source = path.parent / avatar if avatar else None
-    if avatar_source is not None and not avatar_source.is_file():
+    avatar_source = inside(path.parent, avatar) if avatar else None
+    if avatar and avatar_source is None:
+        fields.error("avatar", f"avatar '{avatar}' {OUTSIDE}")
+    elif avatar_source is not None and not _regular_file(avatar_source):
         fields.error("avatar", f"avatar '{avatar}' not found beside {path.name}")
         avatar_source = None
+    elif avatar_source is not None and not os.access(avatar_source, os.R_OK):
+        fields.error("avatar", f"avatar '{avatar}': {no_permission()}")
+        avatar_source = None
     bio = fields.text("bio")
+    fields.bidi("name", fields.text("name"))
+    fields.bidi("department", fields.text("department"))
     author = Author(
         id=author_id,
         name=fields.text("name"),

@@ -8,6 +8,7 @@ of it, by construction: ``CommentFile`` has no field for them.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -16,8 +17,11 @@ from typing import Any
 
 import yaml
 
+from generator.content.characters import CONTROL
+from generator.content.frontmatter import decode
 from generator.diagnostics import Diagnostics
 from generator.model import Comment
+from generator.nofollow import UnsafeFile, link_message, read_bytes, walk
 from generator.yamlsafe import INVALID, load_yaml, type_name
 
 COMMENT_ID = re.compile(r"^[0-9A-HJKMNP-TV-Z]{26}$")  # ULID: Crockford base32, sortable
@@ -78,12 +82,15 @@ def _scalar(value: Any) -> str:
 
 
 def _check_text(name: str, value: Any) -> None:
-    # A lone surrogate can't be written as UTF-8: YAML would write an escape it can't read back.
+    """What the build would refuse to read is never written: a lone surrogate (no UTF-8 for
+    it) or a control character (no XML for it)."""
     if isinstance(value, str):
         try:
             value.encode("utf-8")
         except UnicodeEncodeError as exc:
             raise ValueError(f"comment {name} is not valid Unicode text: {exc.reason}") from exc
+        if CONTROL.search(value):
+            raise ValueError(f"comment {name} holds a control character")
 
 
 def dump_comment(comment: CommentFile) -> str:
@@ -110,10 +117,35 @@ def comment_path(content_dir: Path, post_slug: str, comment_id: str) -> Path:
     return content_dir / "comments" / post_slug / f"{comment_id}.yaml"
 
 
-def _comment_files(content_dir: Path) -> Iterator[Path]:
+# What an interrupted write of the moderation CLI may leave: ``.<id>.yaml.<pid>.tmp``.
+TEMPORARY = re.compile(r"^\.[0-9A-Z]{26}\.yaml\.\d+\.tmp$")
+LEFTOVER = (
+    "leftover of an interrupted 'dialogue comments approve': it is not published; "
+    "any 'dialogue comments' command removes it"
+)
+
+
+def _comment_files(content_dir: Path, diag: Diagnostics) -> Iterator[Path]:
+    """``<post-slug>/<id>.yaml`` files under content/comments/, without following links; links,
+    unreadable folders and leftover temporary files are reported."""
     folder = content_dir / "comments"
-    if folder.is_dir():
-        yield from sorted(folder.glob("*/*.yaml"))
+    if not os.path.lexists(folder):
+        return
+    if os.path.islink(folder):
+        diag.error(folder, 0, link_message(folder))
+        return
+    found = walk(folder)
+    for name, message in found.refused:
+        diag.error(name, 0, message)
+    top = os.fspath(folder)
+    for name in found.files:
+        path = Path(name)
+        if os.path.dirname(os.path.dirname(name)) != top:
+            continue  # not <post-slug>/<file>
+        if TEMPORARY.match(path.name):
+            diag.warning(path, 0, LEFTOVER)
+        elif path.suffix == ".yaml" and not path.name.startswith("."):
+            yield path
 
 
 def _as_datetime(value: Any) -> dt.datetime | None:
@@ -130,10 +162,15 @@ def _as_datetime(value: Any) -> dt.datetime | None:
 def read_comment(path: Path, diag: Diagnostics) -> CommentFile | None:
     """Read and check one comment file; every problem goes to ``diag``."""
     try:
-        doc = load_yaml(path.read_text(encoding="utf-8-sig"))
-    except UnicodeDecodeError as exc:
-        diag.error(path, 1, f"not valid UTF-8 ({exc.reason})")
+        text, problems = decode(read_bytes(path))
+    except UnsafeFile as exc:
+        diag.error(path, 0, exc.message)
         return None
+    for line, message in problems:
+        diag.error(path, line, message)
+    if text is None:
+        return None
+    doc = load_yaml(text)
     for line, message in doc.problems:
         diag.error(path, line, message)
     data = doc.data
@@ -194,7 +231,7 @@ def load_comments(
 ) -> list[CommentFile]:
     """Every approved comment under content/comments/, in id (= time) order; ``read`` may be a
     cache's (cache.py)."""
-    found = (read(path, diag) for path in _comment_files(content_dir))
+    found = (read(path, diag) for path in _comment_files(content_dir, diag))
     return sorted((c for c in found if c is not None), key=lambda c: c.id)
 
 

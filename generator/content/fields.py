@@ -9,8 +9,10 @@ from collections.abc import Iterable
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from generator.content.characters import bidi_message
 from generator.content.frontmatter import FrontMatter
 from generator.diagnostics import Problem
+from generator.redirects import normalise_alias
 from generator.urls import SLUG
 from generator.yamlsafe import INVALID, type_name
 
@@ -79,6 +81,17 @@ class Fields:
         self.error(key, f"{key} must be a list of strings, got {shown}: write [a, b]")
         return ()
 
+    def aliases(self, key: str = "aliases") -> tuple[str, ...]:
+        """Old site paths that redirect to this page, each checked and written one way."""
+        found = []
+        for text in self.strings(key):
+            alias, problem = normalise_alias(text)
+            if problem:
+                self.error(key, problem)
+            elif alias:
+                found.append(alias)
+        return tuple(dict.fromkeys(found))
+
     def choice(self, key: str, choices: tuple[str, ...], default: str) -> str:
         value = self.text(key, default)
         if value not in choices:
@@ -106,12 +119,47 @@ class Fields:
             except ValueError:
                 self.error(key, f"{key} must be YYYY-MM-DD or ISO 8601, got '{value}'")
                 return None
-        if isinstance(value, dt.datetime):
-            return value.replace(tzinfo=_shared(value.tzinfo)) if value.tzinfo else value.replace(tzinfo=tz)
+        if isinstance(value, dt.datetime) and value.tzinfo:
+            return value.replace(tzinfo=_shared(value.tzinfo))
         if isinstance(value, dt.date):
-            return dt.datetime(value.year, value.month, value.day, tzinfo=tz)
+            local = value if isinstance(value, dt.datetime) else dt.datetime(*value.timetuple()[:3])
+            problem = _not_one_instant(local, tz)
+            if problem:
+                self.error(key, f"{key} {local:%Y-%m-%d %H:%M} {problem}")
+                return None
+            return local.replace(tzinfo=tz)
         self.error(key, f"{key} must be YYYY-MM-DD or ISO 8601, got {type_name(value)}")
         return None
+
+    def bidi(self, key: str, *values: str) -> None:
+        """Warn about bidi controls in a field that pages show (they isolate it)."""
+        message = bidi_message(key, "".join(values))
+        if message:
+            self.warning(key, message)
+
+
+def _not_one_instant(local: dt.datetime, tz: ZoneInfo) -> str | None:
+    """Why a wall-clock time without an offset names no instant, or two, in ``tz`` (the night
+    the clocks change), or None. Only the site's zone decides: never the machine's."""
+    early, late = local.replace(tzinfo=tz, fold=0), local.replace(tzinfo=tz, fold=1)
+    if early.utcoffset() == late.utcoffset():
+        return None
+    offsets = [_offset(moment) for moment in (early, late)]
+    if early.astimezone(dt.UTC).astimezone(tz).replace(tzinfo=None) != local:
+        return (
+            f"does not exist in {tz.key}: the clocks skip it that night; add an offset "
+            f"(e.g. {local:%Y-%m-%dT%H:%M:%S}{offsets[0]}) or pick a time that exists"
+        )
+    return (
+        f"happens twice in {tz.key}: the clocks go back that night; add the offset you mean, "
+        f"{local:%Y-%m-%dT%H:%M:%S}{offsets[0]} or {local:%Y-%m-%dT%H:%M:%S}{offsets[1]}"
+    )
+
+
+def _offset(moment: dt.datetime) -> str:
+    minutes = int((moment.utcoffset() or dt.timedelta()).total_seconds() // 60)
+    sign = "-" if minutes < 0 else "+"
+    return f"{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
 
 
 _OFFSETS: dict[dt.timedelta | None, dt.tzinfo] = {}

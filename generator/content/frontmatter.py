@@ -1,7 +1,7 @@
 """Split a Markdown file into YAML front matter and body, with exact lines for every problem.
 
-The checks run in the order a writer would fix them: bytes (NUL, UTF-8), then the ``---``
-fences, then the YAML itself. Everything is normalised first (BOM dropped, CRLF and CR to LF)
+The checks run in the order a writer would fix them: bytes (NUL, UTF-8, control characters),
+then the ``---`` fences, then the YAML itself. Everything is normalised first (BOM dropped, CRLF and CR to LF)
 so that a file saved on Windows builds byte-identically.
 """
 
@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from generator.content.characters import first_control
 from generator.yamlsafe import load_yaml, type_name
 
 MAX_SOURCE_BYTES = 2 * 1024 * 1024  # a post over 2 MiB is a mistake, not an article
@@ -45,6 +46,9 @@ def decode(raw: bytes) -> tuple[str | None, list[tuple[int, str]]]:
             (line, f"not valid UTF-8 (byte 0x{byte:02X} at column {column}): save as UTF-8")
         ]
     text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    control = first_control(text)
+    if control is not None:
+        return None, [control]
     return text, []
 
 

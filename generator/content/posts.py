@@ -3,15 +3,18 @@ its images beside it (a page bundle)."""
 
 from __future__ import annotations
 
+import hashlib
 import sys
 from pathlib import Path
 
 from generator.config import LANGUAGES, Config
 from generator.content.fields import Fields, read_problems
+from generator.content.discover import bundle_files
 from generator.content.frontmatter import FrontMatter, parse
 from generator.diagnostics import Problem
 from generator.markdown import render_post
 from generator.model import Page, Post, Rendered
+from generator.nofollow import OUTSIDE, UnsafeFile, inside, read_bytes
 from generator.urls import slugify
 
 POST_KEYS = (
@@ -30,22 +33,27 @@ POST_KEYS = (
     "image",
     "image_credit",
     "toc",
+    "sticky",
+    "aliases",
 )
-PAGE_KEYS = ("title", "slug", "summary", "lang", "menu", "updated", "draft")
+PAGE_KEYS = ("title", "slug", "summary", "lang", "menu", "updated", "draft", "aliases")
 MENUS = ("main", "footer")
 SUMMARY_CHARS = 280
-LINES_KEPT = ("author", "authors", "slug")  # what assemble.py may point at, once all is read
+MAX_TAGS = 20
+# The keys whose lines assemble.py may point at, once all is read.
+LINES_KEPT = ("author", "authors", "slug", "aliases", "tags", "department")
 
 
 def _bundle(path: Path) -> tuple[Path | None, tuple[Path, ...]]:
-    """A post's folder and the files beside its index.md, if it is a bundle."""
+    """A post's folder and the files beside its index.md, if it is a bundle. Links and hidden
+    files are not part of it (discover.py reports the links)."""
     if path.name != "index.md":
         return None, ()
-    files = sorted(p for p in path.parent.rglob("*") if p.is_file() and p.suffix != ".md")
-    return path.parent, tuple(files)
+    files = bundle_files(path.parent)
+    return path.parent, tuple(Path(name) for name in files if not name.endswith(".md"))
 
 
-def _default_slug(path: Path) -> str:
+def default_slug(path: Path) -> str:
     return slugify(path.parent.name if path.name == "index.md" else path.stem)
 
 
@@ -55,10 +63,14 @@ def shorten(text: str, limit: int = SUMMARY_CHARS) -> str:
     return text[: limit - 1].rsplit(" ", 1)[0].rstrip(",;:.-–") + "…"
 
 
-def _read(path: Path, root: Path) -> tuple[str, FrontMatter, list[Problem]]:
+def _read(path: Path, root: Path) -> tuple[str, FrontMatter, list[Problem], bytes]:
     rel = path.relative_to(root).as_posix()
-    fm = parse(path.read_bytes())
-    return rel, fm, read_problems(rel, fm)
+    try:
+        raw = read_bytes(path)
+    except UnsafeFile as exc:
+        return rel, FrontMatter(), [Problem(rel, 0, exc.message)], b""
+    fm = parse(raw)
+    return rel, fm, read_problems(rel, fm), raw
 
 
 def _render(fields: Fields, folder: Path | None, lang: str) -> Rendered:
@@ -71,9 +83,36 @@ def _render(fields: Fields, folder: Path | None, lang: str) -> Rendered:
     return rendered
 
 
+def _teaser(fields: Fields, folder: Path | None, bundle_files: tuple[Path, ...]) -> str | None:
+    """The ``image`` key: a file of the post's own bundle, or None (with the problem)."""
+    image = fields.text("image") or None
+    if not image:
+        return None
+    found = inside(folder, image) if folder is not None else None
+    if folder is not None and found is None:
+        fields.error("image", f"image '{image}' {OUTSIDE}")
+        return None
+    if found not in bundle_files:
+        fields.error("image", f"image '{image}' not found beside the post (use a page bundle)")
+        return None
+    return image
+
+
+def _tags(fields: Fields) -> tuple[str, ...]:
+    """At most MAX_TAGS: every tag page lists the tags of its posts, so 10,000 tags on one
+    post once made a build write 7.9 GB."""
+    tags = fields.strings("tags")
+    count = len(dict.fromkeys(tags))
+    if count > MAX_TAGS:
+        message = f"{count} tags, at most {MAX_TAGS} are allowed: keep the ones readers look for"
+        fields.error("tags", message)
+    fields.bidi("tags", *tags)
+    return tuple(map(sys.intern, tags))  # names shared by many posts: one string each
+
+
 def read_post(path: Path, config: Config) -> tuple[Post | None, list[Problem]]:
     """Read, check and render one post; every problem is returned, none raised."""
-    rel, fm, problems = _read(path, config.root)
+    rel, fm, problems, _ = _read(path, config.root)
     if problems:
         return None, problems
     fields = Fields(rel, fm, problems)
@@ -93,23 +132,25 @@ def read_post(path: Path, config: Config) -> tuple[Post | None, list[Problem]]:
     if "title" in data and not title and isinstance(data["title"], str):
         fields.error("title", "title is empty")
     date = fields.date("date", tz)
+    fields.bidi("title", title)
     folder, bundle_files = _bundle(path)
-    image = fields.text("image") or None
-    if image and (folder is None or not (folder / image).is_file()):
-        fields.error("image", f"image '{image}' not found beside the post (use a page bundle)")
-        image = None
+    image = _teaser(fields, folder, bundle_files)
     post_lang = fields.choice("lang", LANGUAGES, config.language)
+    department = fields.text("department")
+    fields.bidi("department", department)
     post = dict(
-        tags=tuple(map(sys.intern, fields.strings("tags"))),  # names shared by many posts
-        department=sys.intern(fields.text("department")),
+        tags=_tags(fields),
+        department=sys.intern(department),
         summary=fields.text("summary"),
-        slug=fields.slug() or _default_slug(path),
+        slug=fields.slug() or default_slug(path),
         draft=bool(fields.flag("draft", False)),
         updated=fields.date("updated", tz),
         comments_enabled=bool(fields.flag("comments", True)),
         lang=sys.intern(post_lang),
         image_credit=fields.text("image_credit"),
         toc=fields.flag("toc", None),
+        sticky=bool(fields.flag("sticky", False)),
+        aliases=fields.aliases(),
     )
     if any(p.severity == "error" for p in problems) or date is None:
         return None, problems
@@ -129,7 +170,7 @@ def read_post(path: Path, config: Config) -> tuple[Post | None, list[Problem]]:
 
 def read_page(path: Path, config: Config) -> tuple[Page | None, list[Problem]]:
     """Read and render one standalone page (content/pages)."""
-    rel, fm, problems = _read(path, config.root)
+    rel, fm, problems, raw = _read(path, config.root)
     if problems:
         return None, problems
     fields = Fields(rel, fm, problems)
@@ -140,17 +181,20 @@ def read_page(path: Path, config: Config) -> tuple[Page | None, list[Problem]]:
         fields.error("menu", f"menu must be one of {', '.join(MENUS)}, got '{menu}'")
     folder, bundle_files = _bundle(path)
     page = dict(
-        slug=fields.slug() or _default_slug(path),
+        slug=fields.slug() or default_slug(path),
         lang=fields.choice("lang", LANGUAGES, config.language),
         summary=fields.text("summary"),
         updated=fields.date("updated", config.tz),
         draft=bool(fields.flag("draft", False)),
+        aliases=fields.aliases(),
     )
     if any(p.severity == "error" for p in problems):
         return None, problems
     rendered = _render(fields, folder, str(page["lang"]))
     return Page(
+        key_lines={k: fm.key_lines[k] for k in LINES_KEPT if k in fm.key_lines},
         source=path,
+        digest=hashlib.blake2b(raw, digest_size=16).hexdigest(),
         title=title,
         rendered=rendered,
         menu=menu,

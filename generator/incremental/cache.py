@@ -33,11 +33,13 @@ import generator
 from generator.config import Config
 from generator.content.authors import render_bio
 from generator.content.comments import CommentFile, read_comment
+from generator.content.discover import bundle_files
 from generator.content.posts import read_post
 from generator.diagnostics import Diagnostics, Problem
 from generator.incremental import bodies
 from generator.markdown import render_comment
 from generator.model import Author, Comment, Page, Post, Rendered, Site, Taxon, Thread
+from generator.nofollow import UnsafeFile, read_bytes
 from generator.plan import Output, comments_open
 
 CACHE_DIR = ".dialogue/cache"
@@ -95,7 +97,7 @@ def code_version() -> str:
 
 
 def files_key(paths: list[Path]) -> str:
-    return _hash(*(f"{p}:{p.read_bytes().hex()}" for p in paths))
+    return _hash(*(f"{p}:{read_bytes(p).hex()}" for p in paths))
 
 
 def _atomic_pickle(path: Path, value: Any) -> None:
@@ -166,12 +168,11 @@ class PostCache:
     def _bundle_signature(name: str) -> str:
         if os.path.basename(name) != "index.md":
             return ""
-        path = Path(name)
         stats = [
-            f"{p.name}:{s.st_size}:{s.st_mtime_ns}"
-            for p in sorted(path.parent.rglob("*"))
-            if p.is_file() and p != path
-            for s in (p.stat(),)
+            f"{file}:{s.st_size}:{s.st_mtime_ns}"
+            for file in bundle_files(Path(os.path.dirname(name)))
+            if file != name
+            for s in (os.lstat(file),)
         ]
         return _hash(*stats)
 
@@ -189,7 +190,8 @@ class PostCache:
     def lookup(self, name: str) -> Entry | None:
         """The post as read before, when the file's size and time say it is unchanged."""
         known = self.old_index.get(name)
-        if known is None or known[:3] != self._signature(name):
+        # Unreadable now: read it again, so the build reports it rather than the cache hiding it.
+        if known is None or known[:3] != self._signature(name) or not os.access(name, os.R_OK):
             return None
         found = self._reusable(known[3])
         if found is not None:
@@ -201,7 +203,12 @@ class PostCache:
         """Key the file by its content; reuse what was read under that key, else read it.
         Runs in the reading workers: hashing happens in parallel too."""
         signature = self._signature(str(path))
-        key = _hash(self.settings, str(path), signature[2], path.read_bytes())
+        try:
+            raw = read_bytes(path)
+        except UnsafeFile as exc:
+            problem = Problem(path.relative_to(config.root).as_posix(), 0, exc.message)
+            return "", (None, [problem]), (*signature, "")
+        key = _hash(self.settings, str(path), signature[2], raw)
         found = self._reusable(key)
         if found is None:
             post, problems = read_post(path, config)
@@ -209,6 +216,8 @@ class PostCache:
         return key, found, (*signature, key)
 
     def put(self, path: Path, key: str, entry: Entry, record: IndexRecord) -> None:
+        if not key:
+            return  # not read (a link, no permission): nothing to remember
         self.index[str(path)] = record
         self.entries[key] = entry
 
@@ -287,9 +296,10 @@ class TextCache:
 
     def read(self, path: Path, diag: Diagnostics) -> CommentFile | None:
         name = str(path)
-        stat = os.stat(name)
+        stat = os.lstat(name)
         record = self.old["files"].get(name)
-        if record is None or record[:2] != (stat.st_mtime_ns, stat.st_size):
+        changed = record is None or record[:2] != (stat.st_mtime_ns, stat.st_size)
+        if changed or not os.access(name, os.R_OK):  # unreadable now: report it, not the cache
             found = Diagnostics(diag.root)
             record = (stat.st_mtime_ns, stat.st_size, read_comment(path, found), found.problems)
         self.files[name] = record

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from jinja2 import Environment, TemplateError, TemplateSyntaxError
 
+from generator import redirects
 from generator.diagnostics import Problem
 from generator.i18n import Strings
 from generator.model import Post, Site
@@ -68,6 +69,12 @@ class Renderer:
             return seo.opml(site, context["feeds"], headings)
         if output.renderer == "manifest":
             return seo.manifest(site)
+        if output.renderer == "redirect":
+            return redirects.redirect_page(
+                site, context["target"], context["title"], context["lang"]
+            )
+        if output.renderer == "redirect_map":
+            return redirects.redirect_map(context["redirects"])
         raise ValueError(f"no renderer named {output.renderer!r}")
 
 

@@ -24,6 +24,7 @@ from jinja2 import (
 from jinja2.runtime import Context
 from markupsafe import Markup, escape
 
+from generator.content.characters import BIDI
 from generator.i18n import Strings, format_day
 from generator.images import image_size
 from generator.media.cards import OG_IMAGE
@@ -121,9 +122,13 @@ def make_environment(
     def authors_of(post: Post) -> list[Any]:
         return [site.authors[a] for a in post.author_ids]
 
-    def author_names(post: Post) -> str:
-        """'Anna Schmidt, Ben Okafor': plain names, as the archive lists them."""
-        return ", ".join(site.authors[a].name for a in post.author_ids)
+    def author_names(post: Post) -> Markup:
+        """'Anna Schmidt, Ben Okafor': plain names, as the archive lists them; a name holding
+        bidi controls in a <bdi>, so that it cannot reverse the names after it."""
+        names = (site.authors[a].name for a in post.author_ids)
+        return Markup(", ").join(
+            Markup("<bdi>%s</bdi>") % name if BIDI.search(name) else name for name in names
+        )
 
     taxon_urls = {(t.kind, t.slug): url(t.url) for t in (*site.tags, *site.departments)}
 
@@ -220,7 +225,7 @@ def make_environment(
         writers=writers,
         main_menu=[p for p in site.pages if p.menu == "main"],
         footer_menu=[p for p in site.pages if p.menu == "footer"],
-        build_year=site.build_time.year,
+        build_year=site.build_year,
         teaser_attributes=teaser_attributes,
         og_image=OG_IMAGE,
     )

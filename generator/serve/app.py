@@ -8,6 +8,7 @@ rebuild is broken, the error overlay (live.py); neither is ever written to disk,
 
 from __future__ import annotations
 
+import ipaddress
 import mimetypes
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -95,6 +96,17 @@ def locate(output: Path, path_info: str) -> Located:
     return Located()
 
 
+def is_loopback(address: str | None) -> bool:
+    """Whether a request came from this machine."""
+    try:
+        return address is not None and ipaddress.ip_address(address).is_loopback
+    except ValueError:
+        return False
+
+
+# URL -> (content type, what makes the body, or None when it cannot be made now)
+LocalPages = dict[str, tuple[str, Callable[[], bytes | None]]]
+
 EMPTY_PAGE = b'<!doctype html><html lang="en"><title>Dialogue</title><body></body></html>'
 
 
@@ -106,6 +118,9 @@ class ServeApp:
         self.hub = hub
         self.intake: WSGIApp | None = None  # set once a build gave a configuration
         self.endpoint: str | None = None
+        # Pages for the people at this machine only (the editorial plan), made per request and
+        # never written to the output folder: answered to loopback addresses, else 404.
+        self.local_pages: LocalPages = {}
 
     def mount(self, intake: WSGIApp | None, endpoint: str) -> None:
         """Mount the comment intake at ``endpoint`` when it is a path (not a URL)."""
@@ -129,6 +144,13 @@ class ServeApp:
             return self.respond(start_response, method, 200, "text/javascript", CLIENT_JS)
         if self.intake and self.endpoint and self.for_intake(path, method):
             return self.intake(environ, start_response)
+        local = self.local_pages.get(path)
+        if local and method in ("GET", "HEAD") and is_loopback(environ.get("REMOTE_ADDR")):
+            kind, make = local
+            body = make()
+            if body is not None:
+                body = inject(body, self.hub.state) if kind == "text/html" else body
+                return self.respond(start_response, method, 200, kind, body)
         if method not in ("GET", "HEAD"):
             headers = [("Allow", "GET, HEAD")]
             return self.respond(start_response, method, 405, "text/plain", b"GET only\n", headers)

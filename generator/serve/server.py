@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import errno
+import functools
 import signal
 import socket
 import sys
@@ -25,6 +26,7 @@ from generator.build import BuildReport, build
 from generator.cli import build_options  # the same clock (DIALOGUE_NOW) as build
 from generator.config import Config, load_config
 from generator.diagnostics import Diagnostics, Problem
+from generator.planning.page import LOCAL_PAGES, PLAN_URL
 from generator.serve.app import ServeApp, WSGIApp
 from generator.serve.live import Hub
 from generator.serve.watch import Debouncer, SiteFilter, watch
@@ -194,6 +196,9 @@ def _interrupt(signum: int, frame: FrameType | None) -> None:
 def run(args: argparse.Namespace, root: Path) -> int:
     hub = Hub(first_build=int(time.time() * 1000))
     app = ServeApp(root / OUTPUT_DIR, hub)
+    app.local_pages = {
+        url: (kind, functools.partial(make, root)) for url, (kind, make) in LOCAL_PAGES.items()
+    }
     try:
         server = _bind(args.host, args.port, app)
     except OSError as exc:
@@ -212,6 +217,7 @@ def run(args: argparse.Namespace, root: Path) -> int:
         observer = watch(root, session.watched(), relevant, debouncer.add)
         debouncer.start()
         print(f"Serving {url} (Ctrl-C to stop)", flush=True)
+        print(f"Editorial plan: {url.rstrip('/')}{PLAN_URL} (this machine only)", flush=True)
         server.serve_forever(poll_interval=0.5)
     except KeyboardInterrupt:
         pass

@@ -1,5 +1,6 @@
-"""The built sample site for the validators: a fresh copy of site.yaml and content/ built once
-with its own base_url (what production gets), plus the pages and feeds in it."""
+"""The built sites the validators check, each built once with its own base_url (what production
+gets): a fresh copy of the sample site, and a site imported from the WordPress export of
+tests/wordpress (every upload present, so nothing stays on the old blog)."""
 
 from __future__ import annotations
 
@@ -32,9 +33,20 @@ class Built:
         return self.base_url + rel
 
 
-@pytest.fixture(scope="package")
-def built(tmp_path_factory: pytest.TempPathFactory) -> Built:
-    root = copy_sample(tmp_path_factory.mktemp("tools") / "site")
+def _imported(root: Path) -> Path:
+    from wordpress.wxr_site import import_export, make_site, png
+
+    make_site(root)
+    (root / "uploads/2019/01/fehlt.png").write_bytes(png(20, 20))
+    code, _, err = import_export(root)
+    assert code == 0, err
+    return root
+
+
+@pytest.fixture(scope="package", params=["sample", "wordpress"])
+def built(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest) -> Built:
+    folder = tmp_path_factory.mktemp(f"tools-{request.param}") / "site"
+    root = copy_sample(folder) if request.param == "sample" else _imported(folder)
     base_url = yaml.safe_load((root / "site.yaml").read_text(encoding="utf-8"))["base_url"]
     base_url = base_url.rstrip("/") + "/"
     out = build_site(root, base_url)
