@@ -10,6 +10,7 @@ from __future__ import annotations
 import gc
 import hashlib
 import os
+import shutil
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -219,6 +220,22 @@ def _plan(
     return outputs, keys
 
 
+def _compiled_templates(root: Path, code: str) -> Path:
+    """Where Jinja keeps the theme compiled, one folder per version of the code: Jinja keys
+    compiled templates by their source alone, and what a template compiles to depends on the
+    filters and globals the code gives it."""
+    folder = root / CACHE_DIR / "templates"
+    if folder.is_dir():
+        for old in folder.iterdir():
+            if old.name == code[:16]:
+                continue
+            if old.is_dir():
+                shutil.rmtree(old, ignore_errors=True)
+            else:
+                old.unlink(missing_ok=True)
+    return folder / code[:16]
+
+
 @contextmanager
 def _cycle_collector_paused() -> Iterator[None]:
     """Python's cycle collector rescans every live object again and again while a build
@@ -326,7 +343,7 @@ def _build(
         if todo:  # Jinja and feedgen load only when there is something to render
             from generator.render.renderer import make_renderer, render_all
 
-            compiled = config.root / CACHE_DIR / "templates" if write else None
+            compiled = _compiled_templates(config.root, code) if write else None
             renderer = make_renderer(site, theme, compiled)
             rendered, problems = render_all(renderer, todo, staging, jobs)
             diag.extend(problems)

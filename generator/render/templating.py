@@ -200,10 +200,13 @@ def make_environment(
             attributes += f' srcset="{escape(choices)}" sizes="{escape(sizes)}"'
         return Markup(attributes)
 
+    # Passed the context, so that Jinja does not fold "'/static/style.css'|asset" into a
+    # constant when it compiles a template: compiled templates are kept by their source alone
+    # (.dialogue/cache/templates/), and the base path and the fingerprints change without it.
     env.filters.update(
-        url=url,
-        asset=asset,
-        absolute=config.absolute,
+        url=pass_context(lambda _context, path: url(path)),
+        asset=pass_context(lambda _context, path: asset(path)),
+        absolute=pass_context(lambda _context, path: config.absolute(path)),
         date=date,
         month=month,
         isodate=isodate,
