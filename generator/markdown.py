@@ -175,7 +175,7 @@ def _render_footnotes_open(
     title = _FOOTNOTES_TITLE.get(env.get("lang", "en"), "Footnotes")
     return (
         '<hr class="footnotes-sep">\n<section class="footnotes">\n'
-        f'<h2 class="footnotes-title">{title}</h2>\n<ol class="footnotes-list">\n'
+        f'<h2 class="label">{title}</h2>\n<ol class="footnotes-list">\n'
     )
 
 
