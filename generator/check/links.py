@@ -58,9 +58,23 @@ class _Site:
         self.staging = staging
         self.files = set(files)
         self.ids: dict[str, set[str]] = {}
+        self.resolved: dict[str, tuple[str | None, str, str]] = {}
 
     def resolve(self, page: str, link: str) -> tuple[str | None, str, str]:
-        """(output file or None if outside the site, fragment, reason if broken)."""
+        """(output file or None if outside the site, fragment, reason if broken). Most links
+        are the same on many pages ('/tags/api/'): each is worked out once."""
+        if link[0] == "#":
+            return page, unquote(link[1:]), ""  # on this page
+        if link[0] == "/" or _SCHEME.match(link):
+            key = link
+        else:
+            key = f"{page.rpartition('/')[0]}/\0{link}"  # relative: the same in one folder
+        found = self.resolved.get(key)
+        if found is None:
+            found = self.resolved[key] = self._resolve(page, link)
+        return found
+
+    def _resolve(self, page: str, link: str) -> tuple[str | None, str, str]:
         page_url = self.base + (page.removesuffix("index.html"))
         absolute = urljoin(page_url, link)
         if not absolute.startswith(self.base):
