@@ -67,7 +67,7 @@ install: $(STAMP_INSTALL)
 
 install-test: $(STAMP_TEST)
 
-# Debian packages: chromium, jing, wrk (does nothing when they are present).
+# Debian packages: chromium, jing, wrk, postgresql (does nothing when they are present).
 system-tools:
 	@bash scripts/setup-system-tools.sh
 

@@ -16,12 +16,14 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from comments_moderation import db
 from comments_moderation.commands import HANDLERS as READ_HANDLERS
 from comments_moderation.commands import Context, Usage
 from comments_moderation.decisions import HANDLERS as DECISION_HANDLERS
 from comments_moderation.limits import Limits
-from comments_moderation.queue import STATUSES
+from comments_moderation.notices import command as notices
+from comments_moderation.queue import STATUSES, QueueError, open_queue, queue_location
+from comments_moderation.report.command import HANDLERS as REPORT_HANDLERS
+from comments_moderation.transfer import HANDLERS as TRANSFER_HANDLERS
 from generator.config import load_config
 from generator.diagnostics import Diagnostics
 
@@ -97,9 +99,32 @@ def add_arguments(subparsers: Any) -> argparse.ArgumentParser:
     log.add_argument("--since", type=_date, metavar="DATE", help="from this date on")
     log.add_argument("--json", action="store_true")
 
-    purge = commands.add_parser("purge", help="erase personal data of rejected and spam comments")
+    purge = commands.add_parser(
+        "purge",
+        help="erase personal data of rejected and spam comments, and old emails",
+        description="Erase name, email, website, text, address hash and user agent of rejected "
+        "and spam comments older than DAYS, and the email, address hash and user agent of "
+        "comments decided more than comments.keep_email_days ago.",
+    )
     purge.add_argument("--older-than", type=_days, required=True, metavar="DAYS")
     purge.add_argument("--by", metavar="AUTHOR_ID", help=by_help)
+
+    commands.add_parser(
+        "publish", help="write every approved comment that content/comments/ lacks (idempotent)"
+    )
+    migrate = commands.add_parser(
+        "migrate", help="copy comments, decisions and the audit log into another queue"
+    )
+    migrate.add_argument(
+        "--to", required=True, metavar="QUEUE", help="a postgresql:// URL or an SQLite file path"
+    )
+
+    notices.add_arguments(commands)
+
+    report = commands.add_parser(
+        "report", help="the oversight report as one HTML file with charts (not part of the site)"
+    )
+    report.add_argument("--out", required=True, metavar="FILE", help="e.g. report.html")
 
     serve = commands.add_parser(
         "serve",
@@ -150,17 +175,23 @@ def serve(args: argparse.Namespace, root: Path) -> int:
         max_request_line=args.max_request_line,
         max_header_size=args.max_header_size,
     )
-    server = waitress_server.create(Intake(config), args.host, args.port, limits)
+    intake = Intake(config, pool_size=limits.threads)
+    server = waitress_server.create(intake, args.host, args.port, limits)
     path = urlsplit(config.comments.endpoint).path or "/comments"
     for host, port in waitress_server.addresses(server):
         shown = f"[{host}]" if ":" in host else host
         print(f"Comment intake on http://{shown}:{port}{path}", flush=True)
+    try:
+        intake.queue().health()
+    except QueueError as exc:  # it starts all the same, and recovers when the queue is back
+        print(f"warning: {exc}: answering 503 until the queue is reachable", file=sys.stderr)
     try:
         server.run()
     except KeyboardInterrupt:
         pass
     finally:
         server.close()
+        intake.close()
     return 0
 
 
@@ -176,19 +207,29 @@ def run(args: argparse.Namespace, root: Path) -> int:
         diag.report(sys.stderr)
         return 1
     try:
-        conn = db.connect(config.queue_path)
-    except db.QueueError as exc:
+        queue = open_queue(queue_location(config))
+    except QueueError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
-    context = Context(config=config, conn=conn, root=root)
-    handler = {**READ_HANDLERS, **DECISION_HANDLERS}[args.comments_command]
+    context = Context(config=config, queue=queue, root=root)
+    handlers = {
+        **READ_HANDLERS,
+        **DECISION_HANDLERS,
+        **TRANSFER_HANDLERS,
+        **REPORT_HANDLERS,
+        **notices.HANDLERS,
+    }
+    handler = handlers[args.comments_command]
     try:
         return handler(context, args)
     except Usage as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    except QueueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
     finally:
-        conn.close()
+        queue.close()
 
 
 def main(argv: Sequence[str] | None = None, root: Path | None = None) -> int:

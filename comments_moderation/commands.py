@@ -4,19 +4,21 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import sqlite3
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from comments_moderation import output, publish, queue, stats
+from comments_moderation import output, publish, stats
+from comments_moderation.notices.audience import Directory, directory_from_site
 from comments_moderation.output import safe
 from comments_moderation.permissions import IdentityError, Team, identify, team_from_site
-from comments_moderation.queue import QueuedComment
+from comments_moderation.queue import Ambiguous, NotFound, Queue, QueuedComment
+from generator import clock
 from generator.config import Config
 from generator.diagnostics import Diagnostics
+from generator.model import Site
 
 
 class Usage(Exception):
@@ -30,14 +32,16 @@ class SiteUnreadable(Exception):
 @dataclass
 class Context:
     config: Config
-    conn: sqlite3.Connection
+    queue: Queue
     root: Path
-    now: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC))
+    now: dt.datetime = field(default_factory=clock.now)  # DIALOGUE_NOW pins it
+    _site: Site | None = None
     _team: Team | None = None
+    _directory: Directory | None = None
 
-    def team(self) -> Team:
+    def site(self) -> Site:
         """Posts and authors, read from content/ once, when a command needs them."""
-        if self._team is None:
+        if self._site is None:
             from generator.build import read_site
 
             diag = Diagnostics(self.root)
@@ -45,8 +49,25 @@ class Context:
             if site is None:
                 diag.report(sys.stderr)
                 raise SiteUnreadable
-            self._team = team_from_site(site)
+            self._site = site
+        return self._site
+
+    def forget_site(self) -> None:
+        """Read content/ again when next asked (a long-running command sees new posts)."""
+        self._site = self._team = self._directory = None
+
+    def keep_directory(self, directory: Directory) -> None:
+        self._directory = directory
+
+    def team(self) -> Team:
+        if self._team is None:
+            self._team = team_from_site(self.site())
         return self._team
+
+    def directory(self) -> Directory:
+        if self._directory is None:
+            self._directory = directory_from_site(self.site())
+        return self._directory
 
     def moderator(self, by: str | None) -> str:
         try:
@@ -55,8 +76,24 @@ class Context:
             raise Usage(str(exc)) from None
 
     def repair(self) -> None:
+        """Bring content/comments/ in line with a queue of this machine. A shared queue is
+        decided from many checkouts, and a file written here for another moderator's approval
+        would stop the next `git pull` (git refuses to overwrite an untracked file): there,
+        only say what `publish` would do."""
         try:
-            for line in publish.repair(self.conn, self.config):
+            if self.queue.shared:
+                for line in publish.sweep_leftovers(self.config):  # this checkout's own
+                    print(f"repair: {line}", file=sys.stderr)
+                missing = publish.missing(self.queue, self.config)
+                if missing:
+                    print(
+                        f"note: {len(missing)} approved comment{'s' * (len(missing) != 1)} "
+                        "not in this checkout: `git pull`, then `dialogue comments publish` "
+                        "writes any still missing",
+                        file=sys.stderr,
+                    )
+                return
+            for line in publish.repair(self.queue, self.config):
                 print(f"repair: {line}", file=sys.stderr)
         except OSError as exc:
             print(f"warning: cannot bring content/comments/ up to date: {exc}", file=sys.stderr)
@@ -94,7 +131,7 @@ def cmd_list(ctx: Context, args: argparse.Namespace) -> int:
     try:
         ctx.repair()
         status = None if args.status == "all" else args.status
-        comments = queue.list_comments(ctx.conn, "pending" if args.overdue else status, args.post)
+        comments = ctx.queue.list("pending" if args.overdue else status, args.post)
         if args.overdue:
             comments = [c for c in comments if ctx.overdue(c)]
         if args.mine:
@@ -131,10 +168,10 @@ def cmd_list(ctx: Context, args: argparse.Namespace) -> int:
 def find_comment(ctx: Context, typed: str) -> QueuedComment:
     """A comment by id or unique prefix; Usage names the problem and the fix."""
     try:
-        return queue.get(ctx.conn, typed)
-    except queue.Ambiguous as exc:
+        return ctx.queue.get(typed)
+    except Ambiguous as exc:
         raise Usage(f"{safe(typed)}: {exc.count} comments start so: type more of the id") from None
-    except queue.NotFound:
+    except NotFound:
         raise Usage(
             f"{safe(typed)}: no such comment: see `dialogue comments list --status all`"
         ) from None
@@ -146,7 +183,7 @@ def cmd_show(ctx: Context, args: argparse.Namespace) -> int:
     except Usage as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
-    entries = queue.audit_log(ctx.conn, comment=c.id)
+    entries = ctx.queue.audit_log(comment=c.id)
     if args.json:
         data = as_json(ctx, c) | {
             "user_agent": c.user_agent,
@@ -172,6 +209,7 @@ def cmd_show(ctx: Context, args: argparse.Namespace) -> int:
         ("spam", "; ".join(c.spam_reasons) or "-"),
         ("signals", "; ".join(c.signals) or "-"),
         ("user agent", c.user_agent or "-"),
+        *([("purged", f"{ctx.local(c.purged)} (personal data erased)")] if c.purged else []),
     ]
     for label, value in fields:
         print(f"{label + ':':12} {safe(value)}")
@@ -186,12 +224,12 @@ def cmd_show(ctx: Context, args: argparse.Namespace) -> int:
 
 def cmd_stats(ctx: Context, args: argparse.Namespace) -> int:
     try:
-        team: Team | None = ctx.team()
+        directory: Directory | None = ctx.directory()
     except SiteUnreadable:
-        print("warning: content/ has errors: no per-author figures", file=sys.stderr)
-        team = None
+        print("warning: content/ has errors: no per-author or department figures", file=sys.stderr)
+        directory = None
     sla = dt.timedelta(hours=ctx.config.comments.sla_hours)
-    data = stats.compute(queue.list_comments(ctx.conn), team, sla, ctx.now)
+    data = stats.compute(ctx.queue.list(), directory, sla, ctx.now)
     if args.json:
         print(output.dumps(data))
         return 0
@@ -202,7 +240,12 @@ def cmd_stats(ctx: Context, args: argparse.Namespace) -> int:
         print(f"oldest pending: {oldest['id']} on {safe(oldest['post'])}, waiting {age}")
     print(f"median time to decision:    {output.duration(data['median_decision_seconds'])}")
     print(f"median time to staff reply: {output.duration(data['median_first_reply_seconds'])}")
-    for title, group in (("post", data["posts"]), ("author", data["authors"])):
+    groups = (
+        ("department", data["departments"]),
+        ("post", data["posts"]),
+        ("author", data["authors"]),
+    )
+    for title, group in groups:
         rows = [[title.upper(), "PENDING", "OVERDUE", "APPROVED", "REJECTED", "SPAM", "DECISION",
                  "REPLY"]]  # fmt: skip
         for key, s in group.items():
@@ -223,7 +266,7 @@ def cmd_log(ctx: Context, args: argparse.Namespace) -> int:
     since = args.since
     if since is not None and since.tzinfo is None:
         since = since.replace(tzinfo=ctx.config.tz)
-    entries = queue.audit_log(ctx.conn, since=since)
+    entries = ctx.queue.audit_log(since=since)
     if args.json:
         print(output.dumps([
             {"at": ctx.local(e.at), "comment": e.comment, "post": e.post, "action": e.action,

@@ -13,10 +13,10 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from comments_moderation import publish, queue, spam
+from comments_moderation import publish, spam
 from comments_moderation.commands import Context, SiteUnreadable, Usage, find_comment
 from comments_moderation.output import safe
-from comments_moderation.queue import QueuedComment
+from comments_moderation.queue import NewComment, QueuedComment, WrongStatus
 from comments_moderation.validate import Invalid, clean_body, message
 
 ACTIONS = {
@@ -58,8 +58,8 @@ def _decide_one(ctx: Context, action: str, typed: str, me: str, reason: str | No
         print(f"{comment.id}: already approved ({note}: {_rel(ctx, comment)})")
         return True
     try:
-        decided = queue.decide(ctx.conn, comment.id, action, me, ctx.now, reason)
-    except queue.WrongStatus as exc:
+        decided = ctx.queue.decide(comment.id, action, me, ctx.now, reason)
+    except WrongStatus as exc:
         current = exc.comment
         by = f" by {safe(current.decided_by)}" if current.decided_by else ""
         fix = FIX.get((action, current.status), "only pending comments can be decided so")
@@ -123,7 +123,7 @@ def cmd_reply(ctx: Context, args: argparse.Namespace) -> int:
     if not team.may_moderate(staff, parent.post):
         print(f"error: {parent.id}: {team.refusal(staff, parent.post)}", file=sys.stderr)
         return 1
-    reply = queue.NewComment(
+    reply = NewComment(
         post=parent.post,
         parent=parent.id,
         name=team.authors[staff].name,
@@ -131,8 +131,8 @@ def cmd_reply(ctx: Context, args: argparse.Namespace) -> int:
         body_hash=spam.body_hash(body),
     )
     try:
-        written, approved_parent = queue.add_reply(ctx.conn, reply, staff, ctx.now)
-    except queue.WrongStatus as exc:
+        written, approved_parent = ctx.queue.reply(reply, staff, ctx.now)
+    except WrongStatus as exc:
         status = exc.comment.status
         print(
             f"error: {parent.id} is {status}: approve it first (`dialogue comments approve "
@@ -163,11 +163,19 @@ def cmd_purge(ctx: Context, args: argparse.Namespace) -> int:
         )
         return 1
     before = ctx.now - dt.timedelta(days=args.older_than)
-    ids = queue.purge(ctx.conn, before, me, ctx.now)
+    keep = ctx.config.comments.keep_email_days
+    result = ctx.queue.purge(before, ctx.now - dt.timedelta(days=keep), me, ctx.now)
+    erased, emails = len(result.erased), len(result.emails)
     print(
-        f"erased email, address hash and user agent of {len(ids)} rejected or spam "
-        f"comment{'s' * (len(ids) != 1)} older than {args.older_than} days"
+        f"erased name, email, website, text, address hash and user agent of {erased} rejected "
+        f"or spam comment{'s' * (erased != 1)} older than {args.older_than} days"
     )
+    print(
+        f"erased email, address hash and user agent of {emails} decided "
+        f"comment{'s' * (emails != 1)} older than {keep} days (comments.keep_email_days)"
+    )
+    for note in result.notes:
+        print(f"note: {note}")
     return 0
 
 

@@ -3,7 +3,9 @@
 ``make_application(config)`` is what ``dialogue serve`` and ``dialogue comments serve`` mount;
 ``application`` is the same for any WSGI server (gunicorn, uWSGI), with the site found in
 DIALOGUE_SITE_ROOT (default: the current directory). A submission is committed to the queue
-before it is answered, so an answered comment survives any crash.
+before it is answered, so an answered comment survives any crash. While the queue is out of
+reach (a PostgreSQL server restarting, a locked file), every request that needs it gets 503
+with Retry-After, and the next one tries again: the intake recovers by itself.
 """
 
 from __future__ import annotations
@@ -12,7 +14,6 @@ import datetime as dt
 import json
 import logging
 import os
-import sqlite3
 import threading
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -21,12 +22,14 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
-from comments_moderation import db, queue, spam
+from comments_moderation import queue, spam
 from comments_moderation.limits import MAX_REQUEST
 from comments_moderation.manifest import Manifest, PostInfo
+from comments_moderation.notices import unsubscribe
 from comments_moderation.origins import Origins
 from comments_moderation.pages import message_page, preferred_language, text
 from comments_moderation.validate import validate
+from generator import clock
 from generator.config import LANGUAGES, Config, load_config
 from generator.content.comments import comment_path
 from generator.diagnostics import Diagnostics
@@ -40,6 +43,9 @@ REFUSALS = {413: "large", 414: "uri_long", 431: "headers_large"}
 HTML_POLICY = "default-src 'none'; style-src 'unsafe-inline'; form-action *; base-uri 'none'"
 FORM = "application/x-www-form-urlencoded"
 JSON = "application/json"
+RETRY_AFTER = "5"  # seconds: a database restart or failover usually takes that long
+# Connections an intake process holds by default: one per thread of waitress (four).
+POOL_SIZE = 4
 log = logging.getLogger("dialogue.intake")
 
 StartResponse = Callable[..., Any]
@@ -55,31 +61,47 @@ class Response:
 
 
 class Intake:
-    def __init__(self, config: Config, extra_origins: Iterable[str] = ()) -> None:
+    def __init__(
+        self, config: Config, extra_origins: Iterable[str] = (), pool_size: int = POOL_SIZE
+    ) -> None:
+        """``pool_size``: connections to a PostgreSQL queue, one per server thread."""
         self.config = config
+        self.pool_size = pool_size
         self.endpoint = urlsplit(config.comments.endpoint).path.rstrip("/") or "/"
         self.action = config.comments.endpoint
         self.origins = Origins(config, extra_origins)
         self.manifest = Manifest(config.output_path / "_dialogue" / "posts.json")
         blocklist = config.comments.blocklist
         self.blocklist = spam.Blocklist(config.root / blocklist if blocklist else None)
-        self._local = threading.local()
+        self._queue: queue.Queue | None = None
+        self._salt: str | None = None
+        self._opening = threading.Lock()
 
-    def connection(self) -> sqlite3.Connection:
-        # One connection per server thread: sqlite3 connections are not shared across threads.
-        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
-        if conn is None:
-            conn = db.connect(self.config.queue_path)
-            self._local.conn = conn
-            self._local.salt = db.setting(conn, "address_salt")
-        return conn
+    def queue(self) -> queue.Queue:
+        """The queue, opened on first use (and again after a failed first try), so that the
+        intake starts, and answers 503, while its database is still out of reach."""
+        if self._queue is None:
+            with self._opening:
+                if self._queue is None:
+                    location = queue.queue_location(self.config)
+                    self._queue = queue.open_queue(location, pool_size=self.pool_size, wait=False)
+        return self._queue
+
+    def salt(self) -> str:
+        if self._salt is None:
+            self._salt = self.queue().salt()
+        return self._salt
+
+    def close(self) -> None:
+        if self._queue is not None:
+            self._queue.close()
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         try:
             response = self.route(environ)
-        except (sqlite3.OperationalError, db.QueueError) as exc:
-            log.error("comment queue unavailable: %r", exc)
-            response = self.error(environ, 503, "busy", headers=[("Retry-After", "5")])
+        except queue.QueueError as exc:
+            log.error("comment queue unavailable: %s", exc)
+            response = self.error(environ, 503, "busy", headers=[("Retry-After", RETRY_AFTER)])
         except Exception:
             log.exception("intake failed on %r", environ.get("PATH_INFO"))
             response = Response(500, b'{"error": "internal error"}')
@@ -107,8 +129,10 @@ class Intake:
         if path == f"{self.endpoint.rstrip('/')}/health":
             if method not in ("GET", "HEAD"):
                 return Response(405, headers=[("Allow", "GET, HEAD")])
-            queue.health(self.connection())
+            self.queue().health()
             return Response(200, json.dumps({"status": "ok", "posts": len(self.manifest)}).encode())
+        if path == f"{self.endpoint.rstrip('/')}/unsubscribe":
+            return self.unsubscribe(environ, method)
         if path != self.endpoint:
             return self.error(environ, 404, "not_found", endpoint=self.endpoint)
         if method == "OPTIONS":
@@ -116,6 +140,18 @@ class Intake:
         if method != "POST":
             return self.error(environ, 405, "method", headers=[("Allow", "POST, OPTIONS")])
         return self.submit(environ)
+
+    def unsubscribe(self, environ: dict[str, Any], method: str) -> Response:
+        """The "stop these emails" link of notices; the signed token is its authorisation,
+        so any origin may post it (a mail program's one-click unsubscribe has none)."""
+        if method not in ("GET", "HEAD", "POST"):
+            return Response(405, headers=[("Allow", "GET, POST")])
+        body = (self.read(environ) or b"") if method == "POST" else b""
+        query = str(environ.get("QUERY_STRING", ""))
+        page = unsubscribe.answer(
+            self.queue(), self.language(environ), method, query, body, clock.now()
+        )
+        return Response(page.status, page.html, "text/html; charset=utf-8")
 
     def language(self, environ: Mapping[str, Any], post: PostInfo | None = None) -> str:
         """The post's language; before the post is known, that of the page the reader came
@@ -225,8 +261,7 @@ class Intake:
         fields, errors = validate(raw, self.config.comments.max_chars, lang)
         if fields is None or post is None:
             return self.error(environ, 400, "fields", post=post, raw=raw, errors=errors)
-        conn = self.connection()
-        if fields.parent and not self.parent_exists(conn, post.slug, fields.parent):
+        if fields.parent and not self.parent_exists(post.slug, fields.parent):
             return self.error(environ, 404, "unknown_parent", post=post, raw=raw)
         reasons, signals = spam.assess(fields, self.config.comments.max_links, self.blocklist)
         address = spam.client_address(environ, self.config.comments.trusted_proxies)
@@ -239,14 +274,16 @@ class Intake:
             website=fields.website,
             body=fields.body,
             body_hash=spam.body_hash(fields.body),
-            client_hash=spam.address_hash(address, self._local.salt),
+            client_hash=spam.address_hash(address, self.salt()),
             user_agent=user_agent.encode("utf-8", "replace").decode() if user_agent else None,
             spam_reasons=tuple(reasons),
             signals=tuple(signals),
+            # Kept only when the site can tell commenters (notify.email, commenter_outcome).
+            notify=fields.notify and self.config.notify.tells_commenters,
         )
         try:
-            comment_id = queue.submit(
-                conn, new, self.config.comments.rate_limit_per_minute, dt.datetime.now(dt.UTC)
+            comment_id = self.queue().submit(
+                new, self.config.comments.rate_limit_per_minute, dt.datetime.now(dt.UTC)
             )
         except queue.RateLimited as exc:
             wait = [("Retry-After", str(exc.retry_after))]
@@ -259,24 +296,24 @@ class Intake:
         location = f"{post.url}?comment=received#comment-status"
         return Response(303, b"", "text/plain; charset=utf-8", [("Location", location)])
 
-    def parent_exists(self, conn: sqlite3.Connection, post: str, parent: str) -> bool:
+    def parent_exists(self, post: str, parent: str) -> bool:
         # The file counts too: the queue may be newer than comments already in git.
-        if queue.parent_ok(conn, post, parent):
+        if self.queue().parent_ok(post, parent):
             return True
         return comment_path(self.config.content_path, post, parent).is_file()
 
 
-def make_application(config: Config, extra_origins: Iterable[str] = ()) -> WSGIApp:
+def make_application(config: Config, extra_origins: Iterable[str] = ()) -> Intake:
     """The intake for a loaded site; ``extra_origins`` are also allowed to post (serve's own
     http://127.0.0.1:PORT)."""
     return Intake(config, extra_origins)
 
 
-_lazy: WSGIApp | None = None
+_lazy: Intake | None = None
 _lazy_lock = threading.Lock()
 
 
-def _load_from_environment() -> WSGIApp:
+def _load_from_environment() -> Intake:
     root = Path(os.environ.get("DIALOGUE_SITE_ROOT") or ".").resolve()
     diag = Diagnostics(root)
     config = load_config(root, diag)

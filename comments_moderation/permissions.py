@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import subprocess
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator.model import Author, Site
@@ -24,29 +24,38 @@ class Team:
     authors: Mapping[str, Author]
     post_authors: Mapping[str, tuple[str, ...]]  # post slug -> its author ids
     moderators: tuple[str, ...]
+    # post slug -> the moderators of its department (comments.department_moderators)
+    post_department_moderators: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
     def may_moderate(self, who: str, post: str) -> bool:
-        return who in self.moderators or who in self.post_authors.get(post, ())
-
-    def who_may(self, post: str) -> list[str]:
-        return sorted({*self.post_authors.get(post, ()), *self.moderators})
+        return (
+            who in self.moderators
+            or who in self.post_authors.get(post, ())
+            or who in self.post_department_moderators.get(post, ())
+        )
 
     def refusal(self, who: str, post: str) -> str:
         authors = ", ".join(self.post_authors.get(post, ())) or "none: the post is gone"
+        department = ", ".join(self.post_department_moderators.get(post, ()))
+        also = f", its department's moderators ({department})" if department else ""
         moderators = ", ".join(self.moderators) or "none"
         return (
-            f"{who} may not moderate comments on '{post}': its authors ({authors}) and the "
-            f"moderators ({moderators}) may; ask one of them, or add {who} to "
+            f"{who} may not moderate comments on '{post}': its authors ({authors}){also} and "
+            f"the moderators ({moderators}) may; ask one of them, or add {who} to "
             "comments.moderators in site.yaml"
         )
 
 
 def team_from_site(site: Site) -> Team:
     posts = (*site.posts, *site.scheduled)
+    by_department = site.config.comments.department_moderators
     return Team(
         authors=site.authors,
         post_authors={p.slug: p.author_ids for p in posts},
         moderators=site.config.comments.moderators,
+        post_department_moderators={
+            p.slug: by_department[p.department] for p in posts if p.department in by_department
+        },
     )
 
 

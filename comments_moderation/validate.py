@@ -19,7 +19,10 @@ from urllib.parse import urlsplit
 from comments_moderation.visible import collapse_spaces, has_visible
 from generator.content.comments import COMMENT_ID
 
-FIELDS = ("post", "parent", "name", "email", "website", "body")
+FIELDS = ("post", "parent", "name", "email", "website", "body", "notify")
+# What a checked checkbox (`on`) or JSON (`true`) sends to ask for the outcome; anything else,
+# or nothing, means no.
+NOTIFY_YES = ("on", "true", "1", "yes")
 HONEYPOT = "homepage"
 MAX_NAME = 100
 MAX_EMAIL = 254
@@ -106,6 +109,7 @@ class Fields:
     parent: str | None = None
     website: str | None = None
     honeypot: bool = False
+    notify: bool = False  # the reader asked to be told the outcome (SPEC "Notices")
 
 
 class Invalid(ValueError):
@@ -283,4 +287,8 @@ def validate(
         return None, errors
     trap = raw.get(HONEYPOT)
     values["honeypot"] = bool(trap.strip()) if isinstance(trap, str) else trap is not None
+    asked = raw.get("notify")
+    values["notify"] = asked is True or (
+        isinstance(asked, str) and asked.strip().lower() in NOTIFY_YES
+    )
     return Fields(**values), {}  # type: ignore[arg-type]

@@ -178,6 +178,14 @@ def assemble(
             # A warning: the site builds fine, only moderation lacks this person.
             message = f"unknown moderator '{moderator}': add content/authors/{moderator}.yaml"
             diag.warning(config.root / "site.yaml", 1, message)
+    for department, ids in config.comments.department_moderators.items():
+        for moderator in ids:
+            if moderator not in author_map:
+                message = (
+                    f"unknown moderator '{moderator}' for department '{department}': add "
+                    f"content/authors/{moderator}.yaml"
+                )
+                diag.warning(config.root / "site.yaml", 1, message)
 
     now = options.now or dt.datetime.now(dt.UTC)
     # Dates in different zones compare slowly (each comparison works out both UTC offsets):

@@ -44,6 +44,7 @@ from generator.media import media_files
 from generator.model import Author, Page, Post, Site
 from generator.nofollow import UnsafeFile
 from generator.plan import Output, outputs_showing, plan_outputs
+from generator.queue_exposure import check_queue_location
 from generator.render import search
 from generator.themes import Theme, load_theme
 from generator.urls import output_file
@@ -294,6 +295,7 @@ def _build(
     config = load_config(root, diag, base_url=base_url, output_dir=output_dir)
     if config is None:
         return report
+    check_queue_location(config, diag)
     if write and not _writable(config, diag):
         return report
     theme = load_theme(root, config.theme, diag)

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from generator import __version__, cli_help, clock
 from generator.assemble import BuildOptions
+from generator.diagnostics import Problem
 from generator.newsite import arguments as newsite
 from generator.planning import arguments as planning
 
@@ -51,11 +52,34 @@ def _file_failure(exc: Exception, summary: str) -> int:
     return 1
 
 
+def _comment_files_first(*, restore: bool) -> list[Problem]:
+    """Approved comments of this machine's queue whose file is missing: ``build`` writes
+    them before reading content/, ``check`` warns (comments_moderation.publish.before_build).
+    Only a queue file that exists here is opened: a build without one loads nothing more."""
+    from generator.config import load_config
+    from generator.diagnostics import Diagnostics
+    from generator.queue_exposure import URL_SCHEMES
+
+    config = load_config(_site_root(), Diagnostics(_site_root()))
+    if config is None or not config.comments.enabled:
+        return []
+    location = os.environ.get("DIALOGUE_QUEUE", "").strip() or config.comments.queue
+    if location.startswith(URL_SCHEMES) or not (config.root / location).is_file():
+        return []  # a shared queue is for `dialogue comments publish`; no queue, nothing to do
+    from comments_moderation.publish import before_build
+
+    done, problems = before_build(config, (config.root / location).resolve(), restore=restore)
+    for line in done:
+        print(f"repair: {line}", file=sys.stderr)
+    return problems
+
+
 def cmd_build(args: argparse.Namespace) -> int:
     from generator.build import build
     from generator.nofollow import UnsafeFile
 
     try:
+        found = _comment_files_first(restore=True)
         report = build(
             _site_root(),
             build_options(args),
@@ -66,6 +90,7 @@ def cmd_build(args: argparse.Namespace) -> int:
         )
     except (OSError, UnsafeFile) as exc:
         return _file_failure(exc, "Build failed: 1 error.")
+    report.diag.extend(found)
     if not args.quiet or report.diag.errors:
         report.diag.report()
     if not report.ok:
@@ -107,9 +132,11 @@ def cmd_check(args: argparse.Namespace) -> int:
 
     options = BuildOptions(drafts=True, future=True, now=_now())
     try:
+        found = _comment_files_first(restore=False)
         report = build(_site_root(), options, write=False)
     except (OSError, UnsafeFile) as exc:
         return _file_failure(exc, "check: 1 problem to fix")
+    report.diag.extend(found)
     report.diag.report()
     failed = report.diag.has_errors(strict=args.strict) or report.site is None
     if failed:

@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from generator.diagnostics import Diagnostics
 from generator.nofollow import UnsafeFile, read_bytes
+from generator.notify_config import NotifyConfig, read_department_moderators, read_notify
 from generator.yamlsafe import load_yaml, type_name
 
 CONFIG_FILE = "site.yaml"
@@ -39,6 +40,9 @@ class CommentsConfig:
     rate_limit_per_minute: int = 5
     trusted_proxies: tuple[str, ...] = ()
     blocklist: str = "comments-blocklist.txt"
+    keep_email_days: int = 30  # `comments purge` erases emails of comments decided before
+    # department name -> author ids who moderate its posts (and hear of its comments)
+    department_moderators: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -55,6 +59,7 @@ class Config:
     output_dir: str = "public"
     feeds: FeedsConfig = field(default_factory=FeedsConfig)
     comments: CommentsConfig = field(default_factory=CommentsConfig)
+    notify: NotifyConfig = field(default_factory=NotifyConfig)
 
     @property
     def tz(self) -> ZoneInfo:
@@ -135,6 +140,9 @@ def _read_section(
         if key not in known:
             problems.append((line, f"unknown key '{name}.{key}'{_suggest(str(key), known)}"))
             continue
+        if cls is CommentsConfig and key == "department_moderators":
+            values[key] = read_department_moderators(value, lines, problems)
+            continue
         if key in _LIST_FIELDS:
             if value is None:
                 value = []
@@ -180,10 +188,13 @@ def _validate(config: Config, lines: dict[str, int]) -> list[tuple[int, str]]:
             "output_dir",
             "output_dir must be a folder of its own, not the site, content/ or themes/",
         )
-    queue = (config.root / config.comments.queue).resolve()
-    for inside in (config.content_path.resolve(), config.output_path):
-        if queue.is_relative_to(inside):
-            add("comments.queue", "comments.queue must not be inside content/ or output_dir")
+    if not config.comments.queue.startswith(("postgresql://", "postgres://")):
+        queue = (config.root / config.comments.queue).resolve()
+        for inside in (config.content_path.resolve(), config.output_path):
+            if queue.is_relative_to(inside):
+                add("comments.queue", "comments.queue must not be inside content/ or output_dir")
+    if config.comments.keep_email_days < 0:
+        add("comments.keep_email_days", "comments.keep_email_days must be 0 or more")
     if config.feeds.limit < 1:
         add("feeds.limit", "feeds.limit must be at least 1")
     if not config.comments.endpoint.startswith(("/", "http://", "https://")):
@@ -215,10 +226,12 @@ def load_config(
         raw = {}
     lines = doc.key_lines
     values: dict[str, Any] = {}
-    known = [*_SCALARS, *_SECTIONS]
+    known = [*_SCALARS, *_SECTIONS, "notify"]
     for key, value in raw.items():
         line = lines.get(str(key), 1)
-        if key in _SECTIONS:
+        if key == "notify":
+            values[key] = read_notify(value, lines, problems)
+        elif key in _SECTIONS:
             values[key] = _read_section(_SECTIONS[key], key, value, lines, problems)
         elif key in _SCALARS:
             error = _check_type(value, _SCALARS[key], key)

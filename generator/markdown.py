@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from generator.images import image_size
+from generator.markdown_caps import cap_containers, cap_link_depth, plain_paragraphs, too_deep
 from generator.markdown_embeds import embeds_plugin
 from generator.media.variants import SIZES, is_raster, srcset
 from generator.model import Heading, Rendered
@@ -319,11 +320,11 @@ _COMMENT_REL = "nofollow ugc noopener"
 def _comment_parser() -> MarkdownIt:
     from markdown_it import MarkdownIt
 
-    # maxNesting 20 keeps pathological input ("[" * 65536) well under a second.
     md = MarkdownIt("commonmark", {"html": False, "maxNesting": 20})
     md.enable("strikethrough")
     md.disable(["image", "heading", "lheading", "html_block", "html_inline", "reference"])
     md.validateLink = _link_check(COMMENT_SCHEMES, relative=False)  # type: ignore[method-assign,assignment]
+    cap_link_depth(md)  # work linear in the input, with a small factor: see markdown_caps
     return md
 
 
@@ -331,7 +332,13 @@ def render_comment(body: str) -> str:
     """Comment Markdown to safe HTML: the renderer refuses, nh3 enforces."""
     import nh3
 
-    html = _comment_parser().render(body)
+    md = _comment_parser()
+    env: dict[str, Any] = {}
+    tokens = md.parse(cap_containers(body), env)
+    if too_deep(tokens, md.options["maxNesting"]):
+        html = plain_paragraphs(body)  # nested by indentation past any reader's patience
+    else:
+        html = md.renderer.render(tokens, md.options, env)
     return nh3.clean(
         html,
         tags={"p", "br", "a", "em", "strong", "code", "pre", "blockquote", "ul", "ol", "li"}

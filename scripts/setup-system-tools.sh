@@ -1,19 +1,27 @@
 #!/usr/bin/env bash
 # Install the Debian packages the test suite drives: chromium (Playwright,
-# Lighthouse), jing (Atom schema checks) and wrk (load on the comment intake).
-# Idempotent: does nothing when all three are already there.
+# Lighthouse), jing (Atom schema checks), wrk (load on the comment intake) and
+# postgresql (the shared comment queue: the tests start a throwaway cluster of
+# their own from its binaries, /usr/lib/postgresql/<version>/bin).
+# Idempotent: does nothing when all four are already there.
 # Never runs `playwright install`: Playwright uses /usr/bin/chromium.
 set -euo pipefail
 
-packages=(chromium jing wrk)
+packages=(chromium jing wrk postgresql)
+
+# initdb of any installed PostgreSQL version (Debian keeps them out of PATH).
+have_postgresql() {
+    compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || command -v initdb >/dev/null 2>&1
+}
 
 missing=()
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 command -v jing >/dev/null 2>&1 || missing+=(jing)
 command -v wrk >/dev/null 2>&1 || missing+=(wrk)
+have_postgresql || missing+=(postgresql)
 
 if [ ${#missing[@]} -eq 0 ]; then
-    echo "System tools present: chromium, jing, wrk"
+    echo "System tools present: chromium, jing, wrk, postgresql"
     exit 0
 fi
 
@@ -46,3 +54,4 @@ echo "Installed ${missing[*]} in $((SECONDS - start)) s"
 [ -x /usr/bin/chromium ] || { echo "setup-system-tools: /usr/bin/chromium still missing" >&2; exit 1; }
 command -v jing >/dev/null 2>&1 || { echo "setup-system-tools: jing still missing" >&2; exit 1; }
 command -v wrk >/dev/null 2>&1 || { echo "setup-system-tools: wrk still missing" >&2; exit 1; }
+have_postgresql || { echo "setup-system-tools: PostgreSQL's initdb still missing" >&2; exit 1; }

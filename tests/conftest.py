@@ -13,9 +13,10 @@ import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 
+import pgserver
 import pytest
 from sitetools import (
     AUTHORS,
@@ -27,6 +28,9 @@ from sitetools import (
     RunCli,
     write_files,
 )
+
+# A developer's own queue (a real PostgreSQL URL in the shell) must never be touched by a test.
+os.environ.pop("DIALOGUE_QUEUE", None)
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -170,3 +174,11 @@ def built_basic(tmp_path_factory: pytest.TempPathFactory) -> Path:
     )
     assert (done.returncode, done.stderr) == (0, ""), done.stderr
     return root
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[pgserver.Databases]:
+    """A throwaway PostgreSQL cluster for the whole session (tests/pgserver.py); each test
+    that needs a queue in it takes a fresh database with ``postgres.create()``."""
+    with pgserver.cluster() as server:
+        yield pgserver.Databases(server)

@@ -5,13 +5,14 @@ or on another machine, and what pages do with bidi controls."""
 
 from __future__ import annotations
 
+import json
 import shutil
 from collections.abc import Callable
 from html.parser import HTMLParser
 from pathlib import Path
 from xml.etree import ElementTree as ET
 
-from sitetools import SITES, RunCli, post
+from sitetools import PAYLOADS, SITES, RunCli, post
 
 BIDI = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c")
 # Time zones as odd as a build machine may have: half and three-quarter hours, far from UTC,
@@ -122,3 +123,48 @@ def test_bidi_controls_reach_pages_isolated(run_cli: RunCli, tmp_path: Path) -> 
             assert isolated, f"{page.relative_to(root)}: {text!r} is not isolated"
             seen |= BIDI & set(text)
     assert seen == {"\u202e", "\u2067", "\u200f"}  # all three fields reached pages
+
+
+def _payload_values(kinds: tuple[str, ...]) -> list[str]:
+    """The literal values of tests/payloads/comment_fields.txt (any field) holding one of these
+    kinds of character: 'control' (C0 but tab and line breaks, DEL, C1) or 'bidi'."""
+    from test_content import decode_line
+
+    values = []
+    for line in (PAYLOADS / "comment_fields.txt").read_text(encoding="utf-8").splitlines():
+        parts = line.split("\t")
+        if line.startswith("#") or len(parts) < 4 or parts[1] != "lit":
+            continue
+        value = decode_line(parts[2])
+        if "\n" in value or "\0" in value or any(0xD800 <= ord(c) <= 0xDFFF for c in value):
+            continue  # a line break or NUL ends the value in YAML; a lone surrogate is no UTF-8
+        control = any((c < " " and c != "\t") or "\x7f" <= c <= "\x9f" for c in value)
+        if ("control" in kinds and control) or ("bidi" in kinds and BIDI & set(value)):
+            values.append(value)
+    return values
+
+
+def test_payload_values_in_text_fields(run_cli: RunCli, make_site: Callable[..., Path]) -> None:
+    """The shared payloads' hostile values as an author's name, a title and a tag, written as
+    YAML escapes (raw ones: tests/sites/invalid/fm_control_chars): control characters are
+    errors at their line, bidi controls warn."""
+    controls, bidis = _payload_values(("control",)), _payload_values(("bidi",))
+    assert len(controls) >= 3 and len(bidis) >= 2
+    files: dict[str, str] = {}
+    for index, value in enumerate(controls + bidis):
+        quoted = json.dumps(value)  # a YAML double-quoted string: escapes for the controls
+        files[f"content/authors/x{index}.yaml"] = f"role: R\nname: {quoted}\n"
+        files[f"content/posts/p{index}.md"] = post(quoted, tags=f"[{quoted}]", authors="[alice]")
+    root = make_site(files)
+    code, _, stderr = run_cli(["check"], root)
+    assert code == 1
+    lines = stderr.splitlines()
+    for index in range(len(controls)):
+        assert any(f"content/authors/x{index}.yaml:2: control character" in x for x in lines)
+        assert any(f"content/posts/p{index}.md:2: control character" in x for x in lines)
+        assert any(f"content/posts/p{index}.md:5: control character" in x for x in lines)
+    for index in range(len(controls), len(controls) + len(bidis)):
+        assert f"content/authors/x{index}.yaml:2: warning: 'name' holds invisible bidi" in stderr
+        assert f"content/posts/p{index}.md:2: warning: 'title' holds invisible bidi" in stderr
+        assert f"content/posts/p{index}.md:5: warning: 'tags' holds invisible bidi" in stderr
+    assert "Traceback" not in stderr

@@ -264,3 +264,15 @@ def test_nofollow_reads_and_copies_only_regular_files(tmp_path: Path, secret: Pa
     copy_file(secret, tmp_path / "copy")
     assert read_bytes(tmp_path / "copy") == secret.read_bytes()
     assert subprocess.run(["test", "-L", str(tmp_path / "copy")], check=False).returncode == 1
+
+
+def test_a_linked_site_yaml_is_refused(
+    make_site: Callable[..., Path], run_cli: RunCli, tmp_path: Path
+) -> None:
+    """site.yaml is in git too: its errors quote its keys, so a link would print a file."""
+    elsewhere = tmp_path / "elsewhere.yaml"
+    elsewhere.write_text(f"{SECRET}: 1\ntitle: T\nbase_url: https://example.com/\n")
+    root = make_site({"content/posts/hello.md": post()})
+    (root / "site.yaml").unlink()
+    link(root / "site.yaml", elsewhere)
+    assert_refused(run_cli, root, [link_line("site.yaml", elsewhere)])

@@ -118,7 +118,7 @@ def comment_path(content_dir: Path, post_slug: str, comment_id: str) -> Path:
 
 
 # What an interrupted write of the moderation CLI may leave: ``.<id>.yaml.<pid>.tmp``.
-TEMPORARY = re.compile(r"^\.[0-9A-Z]{26}\.yaml\.\d+\.tmp$")
+TEMPORARY = re.compile(r"^\.(?P<id>[0-9A-Z]{26})\.yaml\.(?P<pid>\d+)\.tmp$")
 LEFTOVER = (
     "leftover of an interrupted 'dialogue comments approve': it is not published; "
     "any 'dialogue comments' command removes it"

@@ -14,7 +14,6 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -238,12 +237,9 @@ def describe_violations(violations: list[dict[str, Any]]) -> str:
     return "\n".join(lines)
 
 
-def read_queue(path: Path) -> list[dict[str, Any]]:
-    import sqlite3
+def read_queue(config: Any) -> list[dict[str, Any]]:
+    """Every row of the site's comment queue, raw, whichever backend holds it."""
+    from comments_moderation.queue import open_queue, queue_location
 
-    conn = sqlite3.connect(path)
-    try:
-        conn.row_factory = sqlite3.Row
-        return [dict(row) for row in conn.execute("SELECT * FROM comments")]
-    finally:
-        conn.close()
+    with open_queue(queue_location(config)) as queue:
+        return queue.rows("comments", "id")

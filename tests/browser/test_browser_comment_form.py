@@ -46,7 +46,7 @@ def test_comment_form_without_javascript(
     assert page.url == f"{post_url}?comment=received#comment-status"
     assert notice.is_visible()
     assert " ".join(notice.inner_text().split()) == sample.text("comment_received", page_lang(page))
-    rows = [r for r in read_queue(live_site.config.queue_path) if r["body"] == body]
+    rows = [r for r in read_queue(live_site.config) if r["body"] == body]
     assert len(rows) == 1, rows
     assert rows[0]["post"] == sample.post["slug"]
     assert rows[0]["name"] == "Barbara S." and rows[0]["status"] == "pending"
@@ -78,7 +78,7 @@ def test_comment_form_with_javascript(
     # The notice has focus, so a screen reader announces it; the body field is emptied.
     assert page.evaluate("() => document.activeElement.id") == "comment-status"
     assert page.locator("form.comment-form [name=body]").input_value() == ""
-    rows = [r for r in read_queue(live_site.config.queue_path) if r["body"] == body]
+    rows = [r for r in read_queue(live_site.config) if r["body"] == body]
     assert len(rows) == 1, rows
     assert rows[0]["post"] == sample.post["slug"] and rows[0]["status"] == "pending"
     assert not watched.errors, watched.errors
@@ -91,7 +91,7 @@ def test_comment_form_with_javascript_shows_field_errors(
     watched = new_page()
     page = watched.page
     watched.goto(live_site.url(sample.post["path"]))
-    before = len(read_queue(live_site.config.queue_path))
+    before = len(read_queue(live_site.config))
 
     fill(page, "Ein Kommentar mit falscher Website.", website="ftp://example.org/")
     with page.expect_response(re.compile(r"/comments$")) as answer:
@@ -104,6 +104,6 @@ def test_comment_form_with_javascript_shows_field_errors(
     website = page.locator("form.comment-form [name=website]")
     assert website.get_attribute("aria-invalid") == "true"
     assert page.locator("#comment-status .comment-message[data-state=error]").is_visible()
-    assert len(read_queue(live_site.config.queue_path)) == before
+    assert len(read_queue(live_site.config)) == before
     # A 400 answer logs "Failed to load resource" in the console: that one is expected.
     assert not [e for e in watched.errors if "400" not in e], watched.errors

@@ -93,11 +93,17 @@ class Published:
     html: str
 
 
-@pytest.fixture(scope="module")
-def published(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Published]:
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def published(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Published]:
+    """The whole pipeline once per queue backend (a PostgreSQL database of the session's
+    throwaway cluster, or the site's SQLite file)."""
     root = copy_sample(tmp_path_factory.mktemp("xss-pipeline") / "site")
     config = yaml.safe_load((root / "site.yaml").read_text(encoding="utf-8"))
     config.setdefault("comments", {})["rate_limit_per_minute"] = 0
+    if request.param == "postgresql":
+        config["comments"]["queue"] = request.getfixturevalue("postgres").create()
     (root / "site.yaml").write_text(
         yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8"
     )
@@ -122,7 +128,7 @@ def published(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Published]:
         for label, fields in submissions:
             status, answer = post_form(site, fields)
             sent.append(Sent(label, fields, status, answer))
-        queue = [r for r in read_queue(site.config.queue_path) if r["post"] == post["slug"]]
+        queue = [r for r in read_queue(site.config) if r["post"] == post["slug"]]
         by_body = {r["body"]: r for r in queue}
         for item in sent:
             if item.status == 303:
@@ -144,7 +150,7 @@ def published(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Published]:
         )
         assert done.returncode == 0, done.stderr
         site.rebuild()
-        rows = {r["id"]: r for r in read_queue(site.config.queue_path) if r["id"] in ids}
+        rows = {r["id"]: r for r in read_queue(site.config) if r["id"] in ids}
         html = (site.out / post["path"].lstrip("/") / "index.html").read_text("utf-8")
         yield Published(site, post, sent, rows, done.stdout + done.stderr, html)
     finally:

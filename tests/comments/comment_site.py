@@ -21,7 +21,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 
-from comments_moderation import cli, db
+from comments_moderation import cli
+from comments_moderation.queue import Queue, open_queue
 
 BASE_URL = "https://blog.example.com/"
 ORIGIN = "https://blog.example.com"
@@ -43,13 +44,19 @@ POSTS = {
 @dataclass
 class Site:
     root: Path
+    queue_url: str | None = None  # a PostgreSQL queue; else the SQLite file
 
     @property
     def queue_path(self) -> Path:
         return self.root / ".dialogue" / "comments.sqlite3"
 
-    def connect(self) -> Any:
-        return db.connect(self.queue_path)
+    @property
+    def backend(self) -> str:
+        return "postgresql" if self.queue_url else "sqlite"
+
+    def connect(self) -> Queue:
+        """The site's queue, as the CLI and the intake open it (use it with ``with``)."""
+        return open_queue(self.queue_url or self.queue_path)
 
     def post_url(self, slug: str) -> str:
         return f"{BASE_URL}2026/10/{slug}/"
@@ -61,12 +68,16 @@ class Site:
 def make_site(
     root: Path,
     *,
+    queue_url: str | None = None,
     language: str = "en",
     post_langs: Mapping[str, str] | None = None,
     **comments: Any,
 ) -> Site:
     """Write site.yaml, authors, posts and the build's posts.json by hand; ``post_langs`` gives
-    posts a language other than the site's, ``comments`` the site.yaml comments settings."""
+    posts a language other than the site's, ``comments`` the site.yaml comments settings; the
+    queue is ``queue_url`` (PostgreSQL) when given, else the default SQLite file."""
+    if queue_url:
+        comments["queue"] = queue_url
     settings = {
         "moderators": ["mod"],
         "rate_limit_per_minute": 5,
@@ -115,7 +126,7 @@ def make_site(
     out.mkdir(parents=True, exist_ok=True)
     (out / "posts.json").write_text(json.dumps({"posts": manifest}), encoding="utf-8")
     (root / "blocklist.txt").write_text("# test blocklist\ncasino\nspam-domain.example\n")
-    return Site(root)
+    return Site(root, queue_url)
 
 
 @dataclass
@@ -130,7 +141,9 @@ class Result:
 
 def run_cli(site: Site, *argv: str, env: Mapping[str, str] | None = None) -> Result:
     """``dialogue comments ARGV`` in-process, with a clean moderator environment."""
-    saved = {k: os.environ.get(k) for k in ("DIALOGUE_MODERATOR", "GIT_CONFIG_GLOBAL")}
+    names = {"DIALOGUE_MODERATOR", "DIALOGUE_QUEUE", "GIT_CONFIG_GLOBAL", *(env or {})}
+    saved = {k: os.environ.get(k) for k in names}
+    os.environ.pop("DIALOGUE_QUEUE", None)
     os.environ.pop("DIALOGUE_MODERATOR", None)
     os.environ["GIT_CONFIG_GLOBAL"] = os.devnull  # the developer's own email must not count
     os.environ.update(env or {})
@@ -332,10 +345,11 @@ def add_comment(
     """Put a submission straight into the queue, as the intake would (time can be moved)."""
     import datetime as dt
 
-    from comments_moderation import queue, spam
+    from comments_moderation import spam
+    from comments_moderation.queue import NewComment
 
     body = body if body is not None else f"Comment {next(_counter)} on {post}."
-    new = queue.NewComment(
+    new = NewComment(
         post=post,
         parent=parent,
         name=name,
@@ -347,9 +361,17 @@ def add_comment(
         user_agent="Mozilla/5.0 (test)",
         spam_reasons=spam_reasons,
     )
-    conn = site.connect()
-    try:
+    with site.connect() as q:
         now = dt.datetime.now(dt.UTC) - dt.timedelta(hours=hours_ago)
-        return queue.submit(conn, new, 0, now)
-    finally:
-        conn.close()
+        return q.submit(new, 0, now)
+
+
+def stored(site: Site, status: str | None = None, post: str | None = None) -> list[Any]:
+    """The comments in the site's queue, oldest first."""
+    with site.connect() as q:
+        return q.list(status, post)
+
+
+def audit_entries(site: Site) -> list[Any]:
+    with site.connect() as q:
+        return q.audit_log()

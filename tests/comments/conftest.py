@@ -1,5 +1,10 @@
 """Fixtures for the comment tests; the helpers they use live in comment_site.py (a module of
-its own name, so that no other conftest.py can shadow it)."""
+its own name, so that no other conftest.py can shadow it).
+
+Every test that takes a site runs twice: on the SQLite queue and on a PostgreSQL queue (a
+fresh database of the session's throwaway cluster, tests/pgserver.py), so both backends are
+held to the same behaviour.
+"""
 
 from __future__ import annotations
 
@@ -8,17 +13,42 @@ from pathlib import Path
 
 import pytest
 from comment_site import Intake, Site, make_site, start_intake, stop_intake
+from notice_site import restart_clock
+
+BACKENDS = ("sqlite", "postgresql")
+
+
+@pytest.fixture(autouse=True)
+def notice_clock() -> None:
+    """The notice tests move time from the start of each test (notice_site.at)."""
+    restart_clock()
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def backend(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+def _site(request: pytest.FixtureRequest, backend: str, root: Path) -> Site:
+    """A site on the SQLite file, or on a fresh PostgreSQL database. The databases stay until
+    the cluster goes at the end of the session: DROP DATABASE waits for a checkpoint, which
+    costs more than the test itself."""
+    if backend == "sqlite":
+        return make_site(root)
+    return make_site(root, queue_url=request.getfixturevalue("postgres").create())
 
 
 @pytest.fixture
-def site(tmp_path: Path) -> Site:
-    return make_site(tmp_path / "site")
+def site(request: pytest.FixtureRequest, backend: str, tmp_path: Path) -> Site:
+    return _site(request, backend, tmp_path / "site")
 
 
 @pytest.fixture(scope="module")
-def shared_site(tmp_path_factory: pytest.TempPathFactory) -> Site:
+def shared_site(
+    request: pytest.FixtureRequest, backend: str, tmp_path_factory: pytest.TempPathFactory
+) -> Site:
     """One site per test module; tests keep apart by post, client address and body."""
-    return make_site(tmp_path_factory.mktemp("shared") / "site")
+    return _site(request, backend, tmp_path_factory.mktemp("shared") / "site")
 
 
 @pytest.fixture(scope="module")

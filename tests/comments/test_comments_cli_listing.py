@@ -9,9 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from comment_site import Site, add_comment, run_cli
-
-from comments_moderation import queue
+from comment_site import Site, add_comment, audit_entries, run_cli, stored
 
 AS_MOD = {"DIALOGUE_MODERATOR": "mod"}
 HOSTILE = "\x1b[2J\x1b[HApproved by admin \u202egnp.exe\u2069 \x9b31m \x07"
@@ -169,10 +167,8 @@ def test_purge_erases_personal_data_of_old_rejected_and_spam(site: Site) -> None
     assert refused.code == 1 and "only comments.moderators (mod) may" in refused.err
     result = run_cli(site, "purge", "--older-than", "30", env=AS_MOD)
     assert result.code == 0 and "of 2 rejected or spam comments" in result.out
-    conn = site.connect()
-    rows = {c.id: c for c in queue.list_comments(conn)}
-    log = [(e.comment, e.action) for e in queue.audit_log(conn)]
-    conn.close()
+    rows = {c.id: c for c in stored(site)}
+    log = [(e.comment, e.action) for e in audit_entries(site)]
     for cid in (old_rejected, old_spam):
         assert (rows[cid].email, rows[cid].client_hash, rows[cid].user_agent) == (None, None, None)
         assert rows[cid].purged is not None and (cid, "purge") in log

@@ -25,7 +25,7 @@ from comment_site import (
 )
 from raw_http import ANSWER_WAIT, closed_by_server, connect, head, read_answer
 
-from comments_moderation import queue
+from comments_moderation.queue import QueuedComment
 
 TEN_MIB = 10 * 1024 * 1024
 JSON_POST = {
@@ -35,12 +35,9 @@ JSON_POST = {
 }
 
 
-def stored(site: Site, body: str) -> list[queue.QueuedComment]:
-    conn = site.connect()
-    try:
-        return [c for c in queue.list_comments(conn) if c.body == body]
-    finally:
-        conn.close()
+def stored(site: Site, body: str) -> list[QueuedComment]:
+    with site.connect() as q:
+        return [c for c in q.list() if c.body == body]
 
 
 # ------------------------------------------------------------ refused before the body is read

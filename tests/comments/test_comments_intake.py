@@ -3,25 +3,22 @@ under waitress in its own process on 127.0.0.1."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import time
 
 import pytest
-from comment_site import ORIGIN, Intake, Site, comment, unique_client
+from comment_site import ORIGIN, Intake, Site, comment, stored, unique_client
 
-from comments_moderation import queue
-
-
-def rows(site: Site, **filters: str) -> list[queue.QueuedComment]:
-    conn = site.connect()
-    try:
-        return queue.list_comments(conn, **filters)
-    finally:
-        conn.close()
+from comments_moderation.queue import QueuedComment
 
 
-def by_body(site: Site, body: str) -> list[queue.QueuedComment]:
+def rows(site: Site, **filters: str) -> list[QueuedComment]:
+    return stored(site, **filters)
+
+
+def by_body(site: Site, body: str) -> list[QueuedComment]:
     return [c for c in rows(site) if c.body == body]
 
 
@@ -84,9 +81,8 @@ def test_unknown_parent_is_404_and_a_malformed_one_400(intake: Intake) -> None:
 
 def test_reply_to_an_approved_comment_is_accepted(intake: Intake, shared_site: Site) -> None:
     first = intake.submit(comment(), as_json=True, client=unique_client()).json()["id"]
-    conn = shared_site.connect()
-    queue.decide(conn, first, "approve", "mod", queue.dt.datetime.now(queue.dt.UTC))
-    conn.close()
+    with shared_site.connect() as q:
+        q.decide(first, "approve", "mod", dt.datetime.now(dt.UTC))
     reply = comment(parent=first)
     answer = intake.submit(reply, as_json=True, client=unique_client())
     assert answer.status == 202
@@ -305,6 +301,8 @@ def test_module_level_application_loads_the_site_lazily(
     seen: list[str] = []
     body = b"".join(module.application(environ, lambda status, headers: seen.append(status)))
     assert seen == ["200 OK"] and json.loads(body)["posts"] == 4
+    assert module._lazy is not None
+    module._lazy.close()  # its queue's connections, before it is dropped
     monkeypatch.setattr(module, "_lazy", None)
     monkeypatch.setenv("DIALOGUE_SITE_ROOT", str(shared_site.root / "nowhere"))
     seen.clear()

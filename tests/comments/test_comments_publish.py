@@ -9,7 +9,8 @@ import time
 import pytest
 from comment_site import Site, add_comment, field_cases, run_cli
 
-from comments_moderation import ids, publish, queue
+from comments_moderation import ids, publish
+from comments_moderation.queue import QueuedComment
 from comments_moderation.validate import validate
 from generator.config import load_config
 from generator.content.comments import COMMENT_ID, read_comment
@@ -64,7 +65,7 @@ def test_a_slug_cannot_lead_outside_content(site: Site) -> None:
     config = load_config(site.root, Diagnostics(site.root))
     assert config is not None
     now = dt.datetime.now(dt.UTC)
-    bad = queue.QueuedComment(
+    bad = QueuedComment(
         id=ids.new_id(), post="../../etc", parent=None, name="x", email=None, website=None,
         body="b", created=now, status="approved", approved=now, approved_by="mod",
     )  # fmt: skip

@@ -10,9 +10,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from comment_site import Site, make_site, start_intake, stop_intake
+from comment_site import Site, start_intake, stop_intake, stored
 
-from comments_moderation import queue
+from comments_moderation.queue import NewComment
 
 SCRIPT = Path(__file__).resolve().parents[2] / "themes" / "default" / "static" / "comments.js"
 ARGS = [
@@ -53,7 +53,7 @@ class _Pages(http.server.SimpleHTTPRequestHandler):
 
 
 @pytest.fixture
-def page_site(tmp_path: Path) -> Iterator[tuple[Site, str, str]]:
+def page_site(tmp_path: Path, site: Site) -> Iterator[tuple[Site, str, str]]:
     """A static page on one origin, the intake on another (another port), like production."""
     docroot = tmp_path / "www"
     (docroot / "static").mkdir(parents=True)
@@ -64,20 +64,17 @@ def page_site(tmp_path: Path) -> Iterator[tuple[Site, str, str]]:
     )
     threading.Thread(target=server.serve_forever, daemon=True).start()
     origin = f"http://127.0.0.1:{server.server_address[1]}"
-    site = make_site(tmp_path / "site")
     yaml = (site.root / "site.yaml").read_text().replace("https://blog.example.com/", origin + "/")
     (site.root / "site.yaml").write_text(yaml)
     manifest = site.root / "public" / "_dialogue" / "posts.json"
     manifest.write_text(manifest.read_text().replace("https://blog.example.com", origin))
-    conn = site.connect()
-    parent = queue.submit(
-        conn,
-        queue.NewComment(post="open-post", name="Ann", body="Hi", body_hash="h", email="a@b.cd"),
-        0,
-        dt.datetime.now(dt.UTC),
-    )
-    queue.decide(conn, parent, "approve", "mod", dt.datetime.now(dt.UTC))
-    conn.close()
+    with site.connect() as q:
+        parent = q.submit(
+            NewComment(post="open-post", name="Ann", body="Hi", body_hash="h", email="a@b.cd"),
+            0,
+            dt.datetime.now(dt.UTC),
+        )
+        q.decide(parent, "approve", "mod", dt.datetime.now(dt.UTC))
     intake = start_intake(site)
     page = PAGE.format(parent=parent, endpoint=intake.url)
     (docroot / "2026" / "10" / "open-post").mkdir(parents=True)
@@ -151,9 +148,7 @@ def test_comment_form_in_chromium(page_site: tuple[Site, str, str]) -> None:
         finally:
             browser.close()
     assert problems == []
-    conn = site.connect()
-    rows = {c.body: c for c in queue.list_comments(conn)}
-    conn.close()
+    rows = {c.body: c for c in stored(site)}
     assert rows["My comment"].status == "pending"
     assert rows["A reply"].parent == parent
     assert rows["Without script"].name == "Nojs"

@@ -7,9 +7,8 @@ import unicodedata
 from urllib.parse import urlencode
 
 import pytest
-from comment_site import FieldCase, Intake, Site, comment, field_cases, unique_client
+from comment_site import FieldCase, Intake, Site, comment, field_cases, stored, unique_client
 
-from comments_moderation import queue
 from comments_moderation.output import safe
 from comments_moderation.validate import validate
 
@@ -130,9 +129,7 @@ def test_payload_field_through_the_intake(
     case: FieldCase, intake: Intake, shared_site: Site
 ) -> None:
     status, errors, body = _post(intake, case.field, case.value)
-    conn = shared_site.connect()
-    rows = [c for c in queue.list_comments(conn) if c.body == body]
-    conn.close()
+    rows = [c for c in stored(shared_site) if c.body == body]
     want = expected(case)
     if want == "reject":
         assert status == 400 and set(errors) == {case.field}
@@ -143,13 +140,13 @@ def test_payload_field_through_the_intake(
         return
     assert status == 303, errors
     [row] = rows
-    stored = getattr(row, case.field)
+    value = getattr(row, case.field)
     if want == "inert":
-        assert stored == unicodedata.normalize("NFC", case.value)
+        assert value == unicodedata.normalize("NFC", case.value)
         # The moderator's terminal gets no raw control characters from it.
-        assert all(ord(c) >= 0x20 and not 0x7F <= ord(c) <= 0x9F for c in safe(stored))
+        assert all(ord(c) >= 0x20 and not 0x7F <= ord(c) <= 0x9F for c in safe(value))
     else:
-        assert stored == want
+        assert value == want
     if (case.field, case.value) == ("name", "Аdmin"):
         assert row.status == "pending" and row.signals
 
@@ -216,9 +213,7 @@ def test_the_space_set_is_unicodes_space_separators() -> None:
 def test_name_spaces_and_invisibles_through_the_intake(intake: Intake, shared_site: Site) -> None:
     status, _, body = _post(intake, "name", "Eve\tExample\u00a0Jr.")
     assert status == 303
-    conn = shared_site.connect()
-    [row] = [c for c in queue.list_comments(conn) if c.body == body]
-    conn.close()
+    [row] = [c for c in stored(shared_site) if c.body == body]
     assert row.name == "Eve Example Jr."
     status, errors, _ = _post(intake, "name", "\u3164")
     assert status == 400 and set(errors) == {"name"}

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import yaml
 
-from comments_moderation.db import QueueError
+from comments_moderation.queue.records import QueueError
 from generator.config import Config, load_config
 from generator.content.comments import comment_path, dump_comment
 from generator.diagnostics import Diagnostics
@@ -120,12 +120,9 @@ def _queue(plan: Plan, pending: list[Pending], summary: Summary) -> None:
     """Pending comments into the queue, under their stable ids (again: nothing added)."""
     if not pending:
         return
-    from comments_moderation import db, queue
+    from comments_moderation.queue import open_queue, queue_location
 
-    conn = db.connect(plan.config.queue_path)
-    try:
-        added = sum(queue.add_imported(conn, p.id, p.comment, p.created) for p in pending)
-    finally:
-        conn.close()
+    with open_queue(queue_location(plan.config)) as queue:
+        added = sum(queue.add_imported(p.id, p.comment, p.created) for p in pending)
     if added < len(pending):
         summary.check("queue", f"{len(pending) - added} pending comments were already there")

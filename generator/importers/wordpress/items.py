@@ -10,7 +10,7 @@ from pathlib import Path
 import yaml
 from bs4 import BeautifulSoup
 
-from comments_moderation.records import NewComment
+from comments_moderation.queue.records import NewComment
 from comments_moderation.spam import body_hash
 from generator.content.comments import CommentFile
 from generator.importers.wordpress.convert import comment_markdown, post_markdown

@@ -1,4 +1,4 @@
-"""The queue's records and its exceptions; ``queue`` re-exports them with the SQL."""
+"""The queue's records and its exceptions, the same for every backend."""
 
 from __future__ import annotations
 
@@ -21,6 +21,7 @@ class NewComment:
     user_agent: str | None = None
     spam_reasons: tuple[str, ...] = ()
     signals: tuple[str, ...] = ()  # notes for the moderator that don't make it spam
+    notify: bool = False  # the reader asked to be told the outcome (SPEC "Notices")
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,7 @@ class QueuedComment:
     approved: dt.datetime | None = None
     approved_by: str | None = None
     purged: dt.datetime | None = None
+    notify: bool = False  # told of the outcome once; then notify and email are cleared
 
 
 @dataclass(frozen=True)
@@ -78,3 +80,28 @@ class WrongStatus(Exception):
     def __init__(self, comment: QueuedComment) -> None:
         super().__init__(comment.id, comment.status)
         self.comment = comment
+
+
+class QueueError(Exception):
+    """The queue cannot be opened, migrated or used; the message says how to fix it."""
+
+
+class QueueUnavailable(QueueError):
+    """The queue is out of reach for now (database down, file locked): try again shortly.
+    The intake answers 503 with Retry-After; nothing acknowledged is lost."""
+
+
+@dataclass(frozen=True)
+class PurgeResult:
+    erased: tuple[str, ...]  # rejected and spam comments: everything personal erased
+    emails: tuple[str, ...]  # approved ones past keep_email_days: email and address erased
+    notes: tuple[str, ...] = ()  # what the backend did (or could not do) to erase for real
+
+
+@dataclass(frozen=True)
+class CopyResult:
+    comments: int
+    comments_present: int
+    audit: int
+    audit_present: int
+    audit_renumbered: int

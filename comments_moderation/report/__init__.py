@@ -1,0 +1,1 @@
+"""The oversight report: ``dialogue comments report --out FILE.html`` (see page.py)."""
