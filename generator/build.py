@@ -10,6 +10,7 @@ from __future__ import annotations
 import gc
 import hashlib
 import os
+import shutil
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -24,6 +25,7 @@ from generator.content.comments import load_comments
 from generator.content.discover import discover
 from generator.content.posts import read_page
 from generator.diagnostics import Diagnostics
+from generator.i18n import Strings
 from generator.incremental.cache import (
     CACHE_DIR,
     UNKNOWN_SITE,
@@ -38,10 +40,12 @@ from generator.incremental.cache import (
     output_fingerprinter,
     site_key,
 )
+from generator.media import media_files
 from generator.model import Author, Page, Post, Site
 from generator.nofollow import UnsafeFile
 from generator.plan import Output, outputs_showing, plan_outputs
 from generator.queue_exposure import check_queue_location
+from generator.render import search
 from generator.themes import Theme, load_theme
 from generator.urls import output_file
 from generator.workers import can_fork, default_jobs, fork_map
@@ -217,6 +221,22 @@ def _plan(
     return outputs, keys
 
 
+def _compiled_templates(root: Path, code: str) -> Path:
+    """Where Jinja keeps the theme compiled, one folder per version of the code: Jinja keys
+    compiled templates by their source alone, and what a template compiles to depends on the
+    filters and globals the code gives it."""
+    folder = root / CACHE_DIR / "templates"
+    if folder.is_dir():
+        for old in folder.iterdir():
+            if old.name == code[:16]:
+                continue
+            if old.is_dir():
+                shutil.rmtree(old, ignore_errors=True)
+            else:
+                old.unlink(missing_ok=True)
+    return folder / code[:16]
+
+
 @contextmanager
 def _cycle_collector_paused() -> Iterator[None]:
     """Python's cycle collector rescans every live object again and again while a build
@@ -279,6 +299,10 @@ def _build(
         for src, name in copied
         for stat in (os.lstat(src),)
     }
+    # Resized copies of bundle images and each post's og:image, made once per content.
+    made = media_files(site, config.root, make=write, jobs=jobs)
+    copied += [(picture.source, picture.name) for picture in made]
+    files.update((picture.name, picture.signature) for picture in made)
     manifest = OutputManifest(config)
     out = config.output_path
     # file -> (key of its inputs, hash of its bytes) as the previous build left it
@@ -297,6 +321,7 @@ def _build(
         for name in (output_file(output.url),)
         if previous.get(name, NEW)[0] != keys[name]
     ]
+    on_disk = previous
     if todo and len(todo) == len(keys):
         previous = {}  # all new (other code or settings): swap the folder, don't move files
     staging = staging_for(out)
@@ -305,12 +330,16 @@ def _build(
         if todo:  # Jinja and feedgen load only when there is something to render
             from generator.render.renderer import make_renderer, render_all
 
-            compiled = config.root / CACHE_DIR / "templates" if write else None
+            compiled = _compiled_templates(config.root, code) if write else None
             renderer = make_renderer(site, theme, compiled)
             rendered, problems = render_all(renderer, todo, staging, jobs)
             diag.extend(problems)
             report.written = _drop_unchanged(rendered, previous, staging)
             digests = dict(rendered)
+            if not write:  # check: every page is rendered; do their links lead somewhere?
+                from generator.check.links import link_problems
+
+                diag.extend(link_problems(config, todo, staging, [*keys, *files]))
         if diag.errors:
             return report
         report.site = site
@@ -321,6 +350,12 @@ def _build(
             except UnsafeFile as exc:  # before the output is touched
                 diag.error(exc.path, 0, exc.message)
                 return report
+            names = search.labels(Strings(theme.i18n_dirs), config.language)
+            index, problems = search.update_index(site, names, staging, out, on_disk, not previous)
+            diag.extend(problems)
+            if diag.errors:
+                return report
+            files.update(index)
             manifest.forget()  # until the new output is complete, trust nothing
             if previous:
                 report.removed = commit(staging, out, stale=set(previous) - set(keys) - set(files))

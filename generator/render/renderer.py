@@ -64,7 +64,11 @@ class Renderer:
         if output.renderer == "robots":
             return seo.robots(site)
         if output.renderer == "opml":
-            return seo.opml(site, context["feeds"])
+            headings = {"site": site.config.title}
+            for group, key in (("authors", "nav_authors"), ("tags", "nav_tags")):
+                headings[group] = self.strings.get(lang, key)
+            headings["departments"] = self.strings.get(lang, "nav_departments")
+            return seo.opml(site, context["feeds"], headings)
         if output.renderer == "manifest":
             return seo.manifest(site)
         if output.renderer == "redirect":

@@ -48,21 +48,29 @@ def robots(site: Site) -> bytes:
     return f"User-agent: *\nAllow: /\nDisallow: /_dialogue/\n\nSitemap: {sitemap_url}\n".encode()
 
 
-def opml(site: Site, feeds: Sequence[Feed]) -> bytes:
-    """Every feed the site offers, so a reader subscribes to all of them in one step."""
+def opml(site: Site, feeds: Sequence[Feed], groups: dict[str, str]) -> bytes:
+    """Every feed the site offers, grouped (``groups``: group -> its heading; the site's own
+    first, then authors, topics, departments), so a reader picks whole groups rather than
+    subscribing to every feed and seeing each post several times."""
     root = ET.Element("opml", version="2.0")
     head = ET.SubElement(root, "head")
     ET.SubElement(head, "title").text = site.config.title
     body = ET.SubElement(root, "body")
-    for feed in feeds:
-        ET.SubElement(
-            body,
-            "outline",
-            type="rss",
-            text=feed.title,
-            title=feed.title,
-            xmlUrl=site.config.absolute(feed.url),
-        )
+    for group, heading in groups.items():
+        members = [feed for feed in feeds if feed.group == group]
+        if not members:
+            continue
+        folder = ET.SubElement(body, "outline", text=heading, title=heading)
+        for feed in members:
+            ET.SubElement(
+                folder,
+                "outline",
+                type="rss",
+                text=feed.title,
+                title=feed.title,
+                xmlUrl=site.config.absolute(feed.url),
+                htmlUrl=site.config.absolute(feed.page),
+            )
     return _xml(root)
 
 
