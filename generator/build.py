@@ -16,15 +16,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator.assemble import BuildOptions, assemble
+from generator.check.links import link_problems
 from generator.config import Config, load_config
 from generator.diagnostics import Diagnostics
 from generator.incremental import Cache
 from generator.incremental.lock import site_lock
+from generator.media import media_files
 from generator.model import Site
 from generator.plan.records import shared_view
 from generator.queue_exposure import check_queue_location
 from generator.read import read_content
 from generator.render import render_outputs
+from generator.render.search import index_search
 from generator.themes import load_theme
 from generator.workers import default_jobs
 from generator.write.assets import assets
@@ -87,19 +90,22 @@ def build(
         if diag.errors:
             return report
         shared, copied = shared_view(site), assets(site, theme)
-        plan = cache.plan(site, shared, copied)
+        made = media_files(site, root, make=write, jobs=jobs)  # resized images, og:image cards
+        plan = cache.plan(site, shared, copied, made)
         try:
             staging = tree.fresh_staging()
             rendered, problems = render_outputs(
                 plan.todo, site, shared, theme, cache, staging, jobs
             )
             diag.extend(problems)
+            if not write:  # check: every page is rendered; do their links lead somewhere?
+                diag.extend(link_problems(config, plan.todo, staging, [*plan.keys, *plan.assets]))
+            indexed = index_search(site, theme, tree, plan, cache.bodies, diag) if write else []
             if diag.errors:
                 return report
             if write:
-                report.wrote(
-                    *write_output(tree, plan, rendered, copied, cache, diag), len(plan.keys)
-                )
+                written = write_output(tree, plan, rendered, indexed, cache, diag)
+                report.wrote(*written, len(plan.keys))
                 report.output = tree.output
         finally:
             tree.discard_staging()

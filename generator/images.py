@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import struct
 from functools import lru_cache
@@ -44,9 +45,18 @@ def _jpeg_size(data: bytes) -> tuple[int, int] | None:
     return None
 
 
-@lru_cache(maxsize=4096)
 def image_size(path: Path) -> tuple[int, int] | None:
     """(width, height) of a PNG, GIF, JPEG, WebP or SVG file, or None if unknown."""
+    try:
+        stat = os.lstat(path)
+    except OSError:
+        return None
+    # Keyed by size and time too: ``serve`` builds again and again in one process.
+    return _image_size(path, stat.st_size, stat.st_mtime_ns)
+
+
+@lru_cache(maxsize=4096)
+def _image_size(path: Path, _size: int, _mtime: int) -> tuple[int, int] | None:
     try:
         head = read_bytes(path, 65536)
     except UnsafeFile:

@@ -21,6 +21,8 @@ from urllib.parse import unquote
 
 from generator.images import image_size
 from generator.markdown_caps import cap_containers, cap_link_depth, plain_paragraphs, too_deep
+from generator.markdown_embeds import embeds_plugin
+from generator.media.variants import SIZES, is_raster, srcset
 from generator.model import Heading, Rendered
 from generator.nofollow import inside
 from generator.urls import slugify
@@ -128,6 +130,16 @@ def _heading_ids(state: StateCore) -> None:
     state.env["headings"] = headings
 
 
+def _image_lines(state: StateCore) -> None:
+    """Images are inline tokens, which carry no line: give each its paragraph's first line,
+    so a missing image is reported where it is."""
+    for token in state.tokens:
+        if token.type == "inline" and token.map and "![" in token.content:
+            for child in token.children or ():
+                if child.type == "image":
+                    child.meta["line"] = token.map[0]
+
+
 def _render_image(
     self: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict, env: dict
 ) -> str:
@@ -143,8 +155,11 @@ def _render_image(
         if size:
             token.attrSet("width", str(size[0]))
             token.attrSet("height", str(size[1]))
+            if is_raster(src):  # WebP copies beside it (media/variants.py)
+                token.attrSet("srcset", srcset(src, size))
+                token.attrSet("sizes", SIZES)
         elif not os.path.lexists(source):
-            env.setdefault("missing_images", []).append((token.map, src))
+            env.setdefault("missing_images", []).append(([token.meta.get("line", 0)], src))
     token.attrSet("loading", "lazy")
     token.attrSet("decoding", "async")
     return self.image(tokens, idx, options, env)
@@ -155,6 +170,22 @@ def _render_table_open(
 ) -> str:
     tokens[idx].attrSet("tabindex", "0")  # wide tables scroll: keyboard users must reach them
     return self.renderToken(tokens, idx, options, env)
+
+
+_FOOTNOTES_TITLE = {"de": "Fußnoten", "en": "Footnotes"}
+
+
+def footnotes_open(lang: str) -> str:
+    """The footnotes get a heading, so screen readers can find and name the section."""
+    title = _FOOTNOTES_TITLE.get(lang, "Footnotes")
+    heading = f'<h2 class="label">{title}</h2>\n'
+    return f'<section class="footnotes">\n{heading}<ol class="footnotes-list">\n'
+
+
+def _render_footnotes_open(
+    self: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict, env: dict
+) -> str:
+    return '<hr class="footnotes-sep">\n' + footnotes_open(env.get("lang", "en"))
 
 
 POST_SCHEMES = ("http:", "https:", "mailto:", "tel:")
@@ -172,8 +203,11 @@ def _post_parser() -> MarkdownIt:
     md.enable(["table", "strikethrough"])
     md.use(footnote_plugin).use(tasklists_plugin, label=True)  # labelled checkboxes
     md.add_render_rule("table_open", _render_table_open)
+    md.add_render_rule("footnote_block_open", _render_footnotes_open)
     md.core.ruler.push("heading_ids", _heading_ids)
+    md.core.ruler.push("image_lines", _image_lines)
     md.add_render_rule("image", _render_image)
+    md.use(embeds_plugin)  # two-click embeds of YouTube, Vimeo, SoundCloud (markdown_embeds.py)
     return md
 
 
@@ -195,6 +229,7 @@ _POST_ATTRIBUTES: dict[str, set[str]] = {
     "table": {"tabindex"},
     "label": {"for"},
     "details": {"open"},
+    "figure": {"data-embed", "data-src"},  # a two-click embed (embeds.js checks the URL)
 }
 _DANGER = re.compile(
     r"<\s*(script|iframe|object|embed|style|form|svg|math)\b|\son\w+\s*=|javascript:|vbscript:",
@@ -260,10 +295,11 @@ def _clean_post_html(html: str) -> str:
 
 
 def render_post(
-    body: str, folder: Path | None = None, first_line: int = 1
+    body: str, folder: Path | None = None, first_line: int = 1, lang: str = "en"
 ) -> tuple[Rendered, list[tuple[int, str]]]:
-    """Render a post or page body. Returns the result and (line, warning) pairs."""
-    env: dict[str, Any] = {"folder": folder}
+    """Render a post or page body (``lang``: its language, for the words of embeds). Returns
+    the result and (line, warning) pairs."""
+    env: dict[str, Any] = {"folder": folder, "lang": lang}
     md = _post_parser()
     tokens = md.parse(body, env)
     html = md.renderer.render(tokens, md.options, env)

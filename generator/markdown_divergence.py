@@ -16,6 +16,7 @@ from functools import lru_cache
 from urllib.parse import unquote
 
 from generator.markdown import _BAD_LINK, POST_SCHEMES, _link_check
+from generator.markdown_embeds import may_embed
 
 _link_ok = _link_check(POST_SCHEMES, relative=True)
 _HOST = re.compile(r"(?:[a-z][a-z0-9+.-]*:)?//([^/?#]*)", re.I)
@@ -44,6 +45,8 @@ def source_reason(body: str) -> str | None:
     text = "\n" + body
     if len(body) >= 1000 and _DEEP_LINE.search(text):
         return "deep nesting"  # before the Rust parser sees it
+    if may_embed(body):
+        return "two-click embed"  # the reference's embeds plugin (markdown_embeds.py)
     if "<!" in body or "<?" in body:
         return "raw HTML"  # comments and declarations: the two engines' specs differ
     if "](" in body and _BAD_LINK.search(body):

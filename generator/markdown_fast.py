@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from generator import markdown
-from generator.markdown import _highlight, anchor_for, render_post
+from generator.markdown import _highlight, anchor_for, footnotes_open, render_post
 from generator.markdown_divergence import (
     BLOCKS,
     MAX_DEPTH,
@@ -36,6 +36,9 @@ from generator.model import Heading, Rendered
 
 if TYPE_CHECKING:
     from markdown_it_pyrs import MarkdownIt, Node
+
+# The port opens the footnotes as markdown-it-py's plugin does; the reference adds a heading.
+_FOOTNOTES_OPEN = '<section class="footnotes">\n<ol class="footnotes-list">\n'
 
 ENGINE_VARIABLE = "DIALOGUE_MARKDOWN"
 _MODES = ("auto", "reference")
@@ -266,7 +269,7 @@ def _highlight_fences(html: str, tree: _Tree) -> str:
 # ---------------------------------------------------------------- entry points
 
 
-def fast_render(body: str, folder: Path | None = None) -> Rendered | str:
+def fast_render(body: str, folder: Path | None = None, lang: str = "en") -> Rendered | str:
     """The body through the fast path, or the reason it must take the reference."""
     reason = source_reason(body)
     if reason:
@@ -286,6 +289,7 @@ def fast_render(body: str, folder: Path | None = None) -> Rendered | str:
     patched = _patch(html, tree, anchors)
     if patched is None:
         return "markup not lined up"
+    patched = patched.replace(_FOOTNOTES_OPEN, footnotes_open(lang), 1)
     headings = tuple(
         Heading(level, text, anchor)
         for (level, text), anchor in zip(tree.headings, anchors, strict=True)
@@ -295,13 +299,13 @@ def fast_render(body: str, folder: Path | None = None) -> Rendered | str:
 
 
 def render_body(
-    body: str, folder: Path | None = None, first_line: int = 1
+    body: str, folder: Path | None = None, first_line: int = 1, lang: str = "en"
 ) -> tuple[Rendered, list[tuple[int, str]]]:
     """A post, page or bio body: the fast path where it is proven equal, else the reference.
     Returns the result and (line, warning) pairs; the fast path has none to give (every body
     the reference would warn about falls back)."""
     if engine() != "reference":
-        result = fast_render(body, folder)
+        result = fast_render(body, folder, lang)
         if isinstance(result, Rendered):
             return result, []
-    return render_post(body, folder, first_line)
+    return render_post(body, folder, first_line, lang)

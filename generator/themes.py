@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import importlib.util
 from dataclasses import dataclass
 from functools import cache
@@ -44,6 +45,26 @@ class Theme:
     @property
     def i18n_dirs(self) -> list[Path]:
         return [d / "i18n" for d in reversed(self.chain) if (d / "i18n").is_dir()]
+
+    def static_files(self) -> dict[str, Path]:
+        """Output name ('static/style.css') -> the file it is copied from (a child's wins)."""
+        found: dict[str, Path] = {}
+        for folder in self.static_dirs:  # load_theme reported what walk refuses
+            for path in map(Path, sorted(walk(folder).files)):
+                found["static/" + path.relative_to(folder).as_posix()] = path
+        return found
+
+    def fingerprinted(self) -> dict[str, str]:
+        """Each stylesheet and script under a name that holds its content's hash
+        ('static/style.css' -> 'static/style.3f9c2a71.css'): a changed file gets a new URL,
+        so servers may let browsers keep them for a year."""
+        names = {}
+        for name, path in self.static_files().items():
+            stem, dot, suffix = name.rpartition(".")
+            if dot and suffix in ("css", "js"):
+                digest = hashlib.blake2b(path.read_bytes(), digest_size=4).hexdigest()
+                names[name] = f"{stem}.{digest}.{suffix}"
+        return names
 
     def files(self) -> list[Path]:
         """Every file that shapes the output, for the build cache's key."""

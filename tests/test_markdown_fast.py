@@ -10,10 +10,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from generator.incremental.cache import code_version
 from markdown_equivalence import GEN_CORPUS, Tally, tally_all
 from sitetools import REPO, RunCli
 
+from generator.incremental.keys import code_version
 from generator.markdown import render_post
 from generator.markdown_fast import engine, fast_render, render_body
 from generator.model import Rendered

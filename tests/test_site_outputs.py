@@ -11,6 +11,7 @@ page bundle with images, tags Dialog and API); alte-antwort (comments: false); a
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import re
 import shutil
@@ -50,6 +51,14 @@ FEEDS = {
     "departments/entwicklung/feed.xml": ("atom10", ["bundle-post"]),
     "departments/kundenservice/feed.xml": ("atom10", ["alte-antwort"]),
 }
+# Beside every author's, topic's and department's Atom feed, the same posts as RSS.
+FEEDS |= {
+    name.replace("feed.xml", "rss.xml"): ("rss20", slugs)
+    for name, (_, slugs) in FEEDS.items()
+    if name.count("/") == 2
+}
+# The comments on each post that has them or takes them (alte-antwort takes none).
+POST_COMMENT_FEEDS = ["2026/10/drei-stimmen/feed.xml", "2026/09/bundle-post/feed.xml"]
 COMMENT_IDS = ["01JA0000000000000000000002", "01JA0000000000000000000001"]
 
 
@@ -77,7 +86,7 @@ def html_files(public: Path) -> list[Path]:
 
 def test_feed_files_are_exactly_these(public: Path) -> None:
     xml = {p.relative_to(public).as_posix() for p in public.rglob("*.xml")}
-    assert xml == {*FEEDS, "comments/feed.xml", "sitemap.xml"}
+    assert xml == {*FEEDS, *POST_COMMENT_FEEDS, "comments/feed.xml", "sitemap.xml"}
 
 
 @pytest.mark.parametrize("name", FEEDS)
@@ -107,7 +116,7 @@ def test_feed_parses_cleanly(name: str, public: Path) -> None:
 def test_every_co_author_in_every_feed(public: Path) -> None:
     """Jekyll's feed keeps only the first author: every feed that has the post names all three."""
     holders = [name for name, (_, slugs) in FEEDS.items() if "drei-stimmen" in slugs]
-    assert len(holders) == 8
+    assert len(holders) == 14  # site (Atom, RSS); 3 authors, 2 tags, 1 department (both each)
     for name in holders:
         feed = feedparser.parse((public / name).read_bytes())
         (entry,) = [e for e in feed.entries if e.link.endswith("/drei-stimmen/")]
@@ -156,7 +165,7 @@ def test_atom_feeds_validate_with_jing(public: Path) -> None:
     jing = shutil.which("jing")
     assert jing, "jing is missing: run `make system-tools` (Debian package jing)"
     feeds = sorted(str(p) for p in public.rglob("*.xml") if p.name == "feed.xml")
-    assert len(feeds) == 12
+    assert len(feeds) == 14  # the site's, authors', tags', departments', comments' ones
     done = subprocess.run(
         [jing, "-c", str(TESTS / "schemas/atom.rnc"), *feeds],
         capture_output=True,
@@ -256,14 +265,25 @@ def test_robots_txt_names_the_sitemap(public: Path) -> None:
     assert "User-agent: *" in lines
 
 
-def test_opml_lists_every_feed(public: Path) -> None:
+def test_opml_lists_every_atom_feed_in_groups(public: Path) -> None:
+    """Site, authors, topics, departments: each feed once (Atom; its RSS twin carries the same
+    posts), with the page it belongs to. Posts' own comment feeds are not listed."""
     root = ET.parse(public / "feeds.opml").getroot()
     assert root.tag == "opml" and root.get("version") == "2.0"
-    outlines = list(root.iter("outline"))
-    urls = [o.get("xmlUrl") for o in outlines]
-    files = {p.relative_to(public).as_posix() for p in public.rglob("*.xml")} - {"sitemap.xml"}
-    assert sorted(urls) == sorted(BASE + name for name in files)
-    assert all(o.get("text") and o.get("title") for o in outlines)
+    groups = root.find("body")
+    assert groups is not None
+    headings = [g.get("text") for g in groups]
+    assert headings == ["Beispiel im Dialog", "Autor:innen", "Themen", "Abteilungen"], headings
+    feeds = [o for g in groups for o in g]
+    urls = [o.get("xmlUrl") for o in feeds]
+    files = {p.relative_to(public).as_posix() for p in public.rglob("*.xml")}
+    atom = files - {"sitemap.xml", *POST_COMMENT_FEEDS} - {f for f in files if "rss" in f}
+    assert sorted(urls) == sorted(BASE + name for name in atom)
+    assert all(o.get("text") and o.get("title") and o.get("type") == "rss" for o in feeds)
+    pages = {o.get("xmlUrl"): o.get("htmlUrl") for o in feeds}
+    assert pages[BASE + "authors/ben/feed.xml"] == BASE + "authors/ben/"
+    assert pages[BASE + "tags/api/feed.xml"] == BASE + "tags/api/"
+    assert pages[BASE + "feed.xml"] == BASE
 
 
 def test_posts_json_lists_published_posts_only(public: Path) -> None:
@@ -344,7 +364,9 @@ def test_no_email_address_anywhere(public: Path, built_basic: Path) -> None:
         if path.is_file():
             data = path.read_bytes()
             assert not [e for e in emails if e.encode() in data], path
-            assert address.findall(data) == [], path
+            # Pagefind's own interface credits its translators by address: not ours.
+            if path.relative_to(public).parts[0] != "pagefind":
+                assert address.findall(data) == [], path
 
 
 def test_every_internal_link_and_anchor_resolves(public: Path) -> None:
@@ -444,11 +466,12 @@ GOLDEN_BASIC = GOLDEN / "basic"
 
 
 def generated(public: Path) -> dict[str, bytes]:
-    """Every file the build generates; theme assets (static/) are copied, not generated."""
+    """Every file the build generates; theme assets (static/) are copied, not generated, and
+    the search bundle (pagefind/) is Pagefind's (tests/test_search_index.py covers it)."""
     return {
         p.relative_to(public).as_posix(): p.read_bytes()
         for p in sorted(public.rglob("*"))
-        if p.is_file() and not p.relative_to(public).as_posix().startswith("static/")
+        if p.is_file() and not p.relative_to(public).as_posix().startswith(("static/", "pagefind/"))
     }
 
 
@@ -467,3 +490,35 @@ def test_golden_output(public: Path, update_golden: bool) -> None:
         assert any(name.startswith(section) for name in expected)
     different = [name for name in expected if files[name] != expected[name]]
     assert different == [], "run pytest --update-golden if the change is intended"
+
+
+def test_a_post_comment_feed_and_entry_languages(public: Path) -> None:
+    """Each post with comments has their Atom feed beside it, offered on its page; Atom entries
+    say their post's language; RSS channels link to the site, not to themselves."""
+    feed = feedparser.parse((public / "2026/10/drei-stimmen/feed.xml").read_bytes())
+    assert not feed.bozo and feed.version == "atom10"
+    assert [e.link.rsplit("#comment-", 1)[1] for e in feed.entries] == COMMENT_IDS
+    assert feed.feed.link == BASE + "2026/10/drei-stimmen/"
+    page = read(public, "2026/10/drei-stimmen/index.html")
+    assert 'type="application/atom+xml"' in page and 'href="/2026/10/drei-stimmen/feed.xml"' in page
+    atom = ET.parse(public / "feed.xml").getroot()
+    languages = [
+        e.get("{http://www.w3.org/XML/1998/namespace}lang") for e in atom.iter(f"{ATOM_NS}entry")
+    ]
+    assert languages == ["de", "en", "de"]  # drei-stimmen, bundle-post (lang: en), alte-antwort
+    for name in ("rss.xml", "authors/ben/rss.xml", "tags/api/rss.xml"):
+        channel = ET.parse(public / name).getroot().find("channel")
+        assert channel is not None
+        assert channel.findtext("link") == BASE + name.removesuffix("rss.xml"), name
+
+
+def test_stylesheet_and_scripts_are_fingerprinted(public: Path) -> None:
+    """Pages link style.css and the scripts under names holding their content's hash, so a
+    server may let browsers keep them for a year; the plain names stay for other themes."""
+    page = read(public, "2026/10/drei-stimmen/index.html")
+    linked = re.findall(r'(?:href|src)="/static/([a-z]+)\.([0-9a-f]{8})\.(css|js)"', page)
+    assert {(name, kind) for name, _, kind in linked} == {("style", "css"), ("comments", "js")}
+    for name, digest, kind in linked:
+        data = (public / "static" / f"{name}.{digest}.{kind}").read_bytes()
+        assert data == (public / "static" / f"{name}.{kind}").read_bytes()
+        assert hashlib.blake2b(data, digest_size=4).hexdigest() == digest

@@ -28,19 +28,28 @@ def _normalised(name: str) -> str:
 
 
 def runtime_closure(requirements: list[str]) -> list[metadata.Distribution]:
-    """The installed distributions that ``requirements`` need, with theirs (no extras)."""
+    """The installed distributions that ``requirements`` need, with theirs, and what the
+    extras they name need (``pagefind[bin]`` needs ``pagefind-bin``)."""
     found: dict[str, metadata.Distribution] = {}
+    seen: set[tuple[str, str]] = set()  # (distribution, extra) whose requirements are in
     todo = [Requirement(text) for text in requirements]
     while todo:
         requirement = todo.pop()
         if requirement.marker and not requirement.marker.evaluate({"extra": ""}):
             continue
         name = _normalised(requirement.name)
-        if name in found:
-            continue
-        dist = metadata.distribution(requirement.name)
+        dist = found.get(name) or metadata.distribution(requirement.name)
         found[name] = dist
-        todo += [Requirement(text) for text in dist.requires or ()]
+        for extra in ("", *sorted(requirement.extras)):
+            if (name, extra) in seen:
+                continue
+            seen.add((name, extra))
+            for text in dist.requires or ():
+                needed = Requirement(text)
+                if needed.marker and not needed.marker.evaluate({"extra": extra}):
+                    continue
+                needed.marker = None  # decided here, for this extra
+                todo.append(needed)
     return list(found.values())
 
 
@@ -70,11 +79,14 @@ def repack(dist: metadata.Distribution, folder: Path) -> Path:
             parts = file.parts
             if parts[0] == ".." or "__pycache__" in parts or file.name in _INSTALLER_FILES:
                 continue  # scripts outside site-packages (pip makes them), caches
-            data = Path(str(dist.locate_file(file))).read_bytes()
+            source = Path(str(dist.locate_file(file)))
+            data = source.read_bytes()
             archived = file.as_posix()
             if parts[0].endswith(".dist-info"):
                 archived = f"{info}/{'/'.join(parts[1:])}"
-            wheel.writestr(archived, data)
+            entry = zipfile.ZipInfo(archived)
+            entry.external_attr = (source.stat().st_mode & 0xFFFF) << 16  # pip keeps exec bits
+            wheel.writestr(entry, data)
             records.append(f"{archived},{_record_hash(data)},{len(data)}")
         records.append(f"{info}/RECORD,,")
         wheel.writestr(f"{info}/RECORD", "\n".join(records) + "\n")

@@ -16,12 +16,12 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from comments_moderation import output
-from comments_moderation.commands import Context, SiteUnreadable
+from comments_moderation import terminal
 from comments_moderation.notices import sending
 from comments_moderation.notices.audience import Directory
 from comments_moderation.notices.worker import Notifier
 from comments_moderation.queue import QueueError
+from comments_moderation.reading import Context, SiteUnreadable
 from generator import clock
 
 SITE_REREAD = dt.timedelta(minutes=5)  # a long-running sender sees new posts and authors
@@ -67,7 +67,7 @@ def _print_log(ctx: Context, as_json: bool) -> int:
     for row in rows:
         row["created"], row["finished"] = ctx.local(row["created"]), ctx.local(row["finished"])
     if as_json:
-        print(output.dumps(rows))
+        print(terminal.dumps(rows))
         return 0
     if not rows:
         print("no notices sent yet")
@@ -83,8 +83,8 @@ def _print_log(ctx: Context, as_json: bool) -> int:
             row["notices"],
             row["subject"],
         )
-        table.append([output.safe(cell) for cell in cells])
-    output.table(table)
+        table.append([terminal.safe(cell) for cell in cells])
+    terminal.table(table)
     return 0
 
 

@@ -9,7 +9,7 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-from comments_moderation.commands import Context, SiteUnreadable, Usage
+from comments_moderation.reading import Context, SiteUnreadable, Usage
 from comments_moderation.report.page import render
 
 

@@ -16,10 +16,10 @@ from typing import Any
 from comments_moderation import stats
 from comments_moderation.notices.audience import Directory
 from comments_moderation.notices.texts import waited
-from comments_moderation.output import duration
 from comments_moderation.queue import QueuedComment
 from comments_moderation.report.charts import bar_chart, line_chart
 from comments_moderation.report.words import STYLE, words
+from comments_moderation.terminal import duration
 from generator.config import Config
 
 WEEKS = 12

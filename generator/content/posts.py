@@ -73,9 +73,9 @@ def _read(path: Path, root: Path) -> tuple[str, FrontMatter, list[Problem], byte
     return rel, fm, read_problems(rel, fm), raw
 
 
-def _render(fields: Fields, folder: Path | None) -> Rendered:
+def _render(fields: Fields, folder: Path | None, lang: str) -> Rendered:
     fm = fields.fm
-    rendered, warnings = render_body(fm.body, folder, fm.body_line)
+    rendered, warnings = render_body(fm.body, folder, fm.body_line, lang)
     for line, message in warnings:
         fields.warning(line, message)
     if not fm.body.strip():
@@ -154,7 +154,7 @@ def read_post(path: Path, config: Config) -> tuple[Post | None, list[Problem]]:
     )
     if any(p.severity == "error" for p in problems) or date is None:
         return None, problems
-    rendered = _render(fields, folder)
+    rendered = _render(fields, folder, post_lang)
     return Post(
         file=str(path),
         title=title,
@@ -190,7 +190,7 @@ def read_page(path: Path, config: Config) -> tuple[Page | None, list[Problem]]:
     )
     if any(p.severity == "error" for p in problems):
         return None, problems
-    rendered = _render(fields, folder)
+    rendered = _render(fields, folder, str(page["lang"]))
     return Page(
         key_lines={k: fm.key_lines[k] for k in LINES_KEPT if k in fm.key_lines},
         source=path,

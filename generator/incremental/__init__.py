@@ -11,7 +11,8 @@ gives the same bytes as one without.
 from __future__ import annotations
 
 import os
-from collections.abc import Collection
+import shutil
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,6 +28,7 @@ from generator.incremental.keys import (
 from generator.incremental.manifest import OutputManifest
 from generator.incremental.posts import PostStore
 from generator.incremental.texts import TextMemo
+from generator.media import MediaFile
 from generator.model import Site
 from generator.plan.outputs import outputs_showing, plan_outputs
 from generator.plan.records import Output, Shared
@@ -47,6 +49,7 @@ class Plan:
     previous: dict[str, tuple[str, str]]  # file -> (key, hash of its bytes) in the output now
     site: SiteKey
     lagging: frozenset[str] | None  # where the spare output differs from the output
+    copies: list[tuple[Path, str]]  # (source, output path) of every file copied as it is
 
     @property
     def everything(self) -> bool:
@@ -59,8 +62,8 @@ class Plan:
     def stale(self) -> set[str]:
         return set(self.previous) - set(self.keys) - set(self.assets)
 
-    def changed_assets(self, copied: list[tuple[Path, str]]) -> list[tuple[Path, str]]:
-        return [(s, n) for s, n in copied if self.previous.get(n, NEW)[0] != self.assets[n]]
+    def changed_assets(self) -> list[tuple[Path, str]]:
+        return [(s, n) for s, n in self.copies if self.previous.get(n, NEW)[0] != self.assets[n]]
 
 
 class Cache:
@@ -77,18 +80,27 @@ class Cache:
         # theirs in the records (``check``).
         self.bodies = self.posts.bodies
         self.manifest = OutputManifest(config, folder)
-        self.templates = folder / "templates" if persist else None  # Jinja's compiled theme
+        self.templates = _compiled_templates(folder, self.code) if persist else None
 
-    def plan(self, site: Site, shared: Shared, copied: list[tuple[Path, str]]) -> Plan:
+    def plan(
+        self,
+        site: Site,
+        shared: Shared,
+        copied: list[tuple[Path, str]],
+        made: Sequence[MediaFile],
+    ) -> Plan:
         """The outputs that need rendering: those whose key differs from the one their file
         was made from. While the site key is unchanged, nothing is planned; while only post
-        bodies changed, only the outputs that show them are."""
+        bodies changed, only the outputs that show them are. ``copied`` files are known by
+        their source's signature, ``made`` ones (media/) by what they are made from."""
         assets = {
             # The mode too: a file that lost its read permission is copied again, and fails.
             name: f"asset:{src}:{stat.st_size}:{stat.st_mtime_ns}:{stat.st_mode:o}"
             for src, name in copied
             for stat in (os.lstat(src),)
         }
+        assets.update((picture.name, picture.signature) for picture in made)
+        copies = copied + [(picture.source, picture.name) for picture in made]
         out = self.config.output_path
         load = self.persist and self.use_old and out.is_dir()
         known, known_site, lagging = self.manifest.load() if load else ({}, UNKNOWN_SITE, None)
@@ -113,7 +125,7 @@ class Cache:
             for o in outputs
             if previous.get(output_file(o.url), NEW)[0] != keys[output_file(o.url)]
         ]
-        return Plan(todo, keys, assets, previous, now, lagging)
+        return Plan(todo, keys, assets, previous, now, lagging, copies)
 
     def forget_output(self) -> None:
         """Until the output is replaced and recorded, nothing about it is trusted."""
@@ -130,3 +142,19 @@ class Cache:
         """Store what reading learnt (posts, bodies, texts) for the next build."""
         self.posts.save()
         self.texts.save()
+
+
+def _compiled_templates(cache: Path, code: str) -> Path:
+    """Where Jinja keeps the theme compiled, one folder per version of the code: Jinja keys
+    compiled templates by their source alone, and what a template compiles to depends on the
+    filters and globals the code gives it. Other versions' folders are removed."""
+    folder = cache / "templates"
+    if folder.is_dir():
+        for old in folder.iterdir():
+            if old.name == code[:16]:
+                continue
+            if old.is_dir():
+                shutil.rmtree(old, ignore_errors=True)
+            else:
+                old.unlink(missing_ok=True)
+    return folder / code[:16]

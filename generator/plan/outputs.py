@@ -62,17 +62,35 @@ def site_feeds(site: Site) -> tuple[Feed, ...]:
     return (Feed(title, "/feed.xml"), Feed(title, "/rss.xml", "rss"))  # as Shared.feeds
 
 
+def _atom_and_rss(title: str, page: str, group: str) -> tuple[Feed, Feed]:
+    """A page's feeds: Atom (feed.xml, listed in feeds.opml) and RSS (rss.xml) beside it."""
+    return Feed(title, f"{page}feed.xml", "atom", page, group), Feed(
+        title, f"{page}rss.xml", "rss", page, ""
+    )
+
+
+def author_feeds(site: Site, author: Author) -> tuple[Feed, Feed]:
+    title = f"{author.name} · {site.config.title}"
+    return _atom_and_rss(title, f"/authors/{author.id}/", "authors")
+
+
 def author_feed(site: Site, author: Author) -> Feed:
-    return Feed(f"{author.name} · {site.config.title}", f"/authors/{author.id}/feed.xml")
+    return author_feeds(site, author)[0]
 
 
-def taxon_feed(site: Site, taxon: Taxon) -> Feed:
-    return Feed(f"{taxon.name} · {site.config.title}", f"{taxon.url}feed.xml")
+def taxon_feeds(site: Site, taxon: Taxon) -> tuple[Feed, Feed]:
+    return _atom_and_rss(f"{taxon.name} · {site.config.title}", taxon.url, taxon.kind)
 
 
 def comments_feed(site: Site) -> Feed:
     label = "Kommentare" if site.config.language == "de" else "Comments"
     return Feed(f"{label} · {site.config.title}", "/comments/feed.xml")
+
+
+def post_comments_feed(post: Post) -> Feed:
+    """The comments on one post (Atom, beside the post: its feed.xml); not in feeds.opml."""
+    label = "Kommentare zu „{}“" if post.lang == "de" else "Comments on “{}”"
+    return Feed(label.format(post.title), f"{post.url}feed.xml", "atom", post.url, "")
 
 
 def _feed_output(site: Site, feed: Feed, posts: Sequence[Post], site_feed: bool = False) -> Output:
@@ -92,6 +110,7 @@ def _post_outputs(site: Site, only: Collection[str] | None = None) -> Iterator[O
         if only is not None and post.url not in only:
             continue
         comments = site.comments.get(post.slug, ())
+        talk = (post_comments_feed(post),) if comments or comments_open(site, post) else ()
         context = {
             "post": post,
             "authors": tuple(site.authors[a] for a in post.author_ids),
@@ -100,7 +119,7 @@ def _post_outputs(site: Site, only: Collection[str] | None = None) -> Iterator[O
             "comments_open": comments_open(site, post),
             "newer": posts[index - 1] if index > 0 else None,
             "older": posts[index + 1] if index + 1 < len(posts) else None,
-            "feeds": (*everyone, *(feeds_of[a] for a in post.author_ids)),
+            "feeds": (*everyone, *(feeds_of[a] for a in post.author_ids), *talk),
             "lang": post.lang,
         }
         yield Output(post.url, "post.html", context, (post,))
@@ -124,7 +143,7 @@ def _author_outputs(
         people.append(
             {"author": author, "count": len(posts), "latest": posts[0] if posts else None}
         )
-        feeds = (author_feed(site, author),)
+        feeds = author_feeds(site, author)
         base = f"/authors/{author.id}/"
         yield from _pages_of(site, side, posts, base, kind="author", author=author, feeds=feeds)
     yield Output("/authors/", "authors.html", {"people": tuple(people)})
@@ -134,7 +153,7 @@ def _taxon_outputs(
     site: Site, side: SideColumn, kind: str, taxa: tuple[Taxon, ...]
 ) -> Iterator[Output]:
     for taxon in taxa:
-        feeds = (taxon_feed(site, taxon),)
+        feeds = taxon_feeds(site, taxon)
         posts = taxon.posts
         yield from _pages_of(site, side, posts, taxon.url, kind=kind, taxon=taxon, feeds=feeds)
     yield Output(f"/{kind}/", "taxonomy.html", {"kind": kind, "taxa": taxa})
@@ -143,11 +162,25 @@ def _taxon_outputs(
 def _feed_outputs(site: Site, authored: list[tuple[Author, tuple[Post, ...]]]) -> Iterator[Output]:
     """Every feed of posts: each author's, each tag's and department's, the site's."""
     for author, posts in authored:
-        yield _feed_output(site, author_feed(site, author), posts)
+        for feed in author_feeds(site, author):
+            yield _feed_output(site, feed, posts)
     for taxon in (*site.tags, *site.departments):
-        yield _feed_output(site, taxon_feed(site, taxon), taxon.posts)
+        for feed in taxon_feeds(site, taxon):
+            yield _feed_output(site, feed, taxon.posts)
     for feed in site_feeds(site):
         yield _feed_output(site, feed, site.posts, site_feed=True)
+
+
+def _post_comment_feeds(site: Site) -> Iterator[Output]:
+    """Each post's comment feed, where it has comments or takes them."""
+    limit = site.config.feeds.limit
+    for post in site.posts:
+        comments = site.comments.get(post.slug, ())
+        if comments or comments_open(site, post):
+            newest = sorted(comments, key=lambda c: (c.approved, c.id), reverse=True)[:limit]
+            entries = tuple((comment, post) for comment in newest)
+            context = {"feed": post_comments_feed(post), "comments": entries}
+            yield Output(f"{post.url}feed.xml", "comments_atom", context)
 
 
 def outputs_showing(site: Site, urls: Collection[str]) -> list[Output]:
@@ -205,14 +238,18 @@ def plan_outputs(site: Site) -> list[Output]:
     outputs.extend(_taxon_outputs(site, side, "tags", site.tags))
     outputs.extend(_taxon_outputs(site, side, "departments", site.departments))
     outputs.append(_archive(site))
+    languages = tuple(sorted({post.lang for post in site.posts}))
+    outputs.append(Output("/search/", "search.html", {"languages": languages}))
     outputs.append(Output("/404.html", "404.html", {"newest": site.posts[:3], **landing}))
     outputs.extend(_alias_outputs(site, forwarded))
     outputs.extend(_feed_outputs(site, authored))
     outputs.append(_comments_feed_output(site, limit))
-    offered: dict[str, Feed] = {}  # every feed planned, for feeds.opml
+    outputs.extend(_post_comment_feeds(site))
+    offered: dict[str, Feed] = {}  # every feed planned that feeds.opml lists
     for output in outputs:
-        if "feed" in output.context:
-            offered.setdefault(output.context["feed"].url, output.context["feed"])
+        feed = output.context.get("feed")
+        if feed is not None and feed.group and feed.kind == "atom":
+            offered.setdefault(feed.url, feed)
     outputs.append(Output("/feeds.opml", "opml", {"feeds": tuple(offered.values())}))
     listed = {"posts": site.posts, "open": tuple(comments_open(site, p) for p in site.posts)}
     outputs.append(Output(f"/{POSTS_JSON}", "posts_json", listed))

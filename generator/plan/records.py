@@ -19,6 +19,8 @@ class Feed:
     title: str
     url: str
     kind: str = "atom"  # 'atom' or 'rss'
+    page: str = "/"  # the HTML page whose posts (or comments) it carries
+    group: str = "site"  # where feeds.opml lists it: site, authors, tags, departments; or none
 
     @property
     def mime(self) -> str:

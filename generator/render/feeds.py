@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin, urlsplit
 
 from generator.config import Config
@@ -48,13 +48,32 @@ def _generator(config: Config, feed: Feed, updated: dt.datetime, page_url: str) 
     generator.id(config.absolute(feed.url))
     generator.title(feed.title)
     generator.subtitle(config.description or config.title)
-    generator.link(href=config.absolute(page_url), rel="alternate")
-    generator.link(href=config.absolute(feed.url), rel="self")
+    site_link = {"href": config.absolute(page_url), "rel": "alternate"}
+    self_link = {"href": config.absolute(feed.url), "rel": "self"}
+    # feedgen makes the last link RSS's channel <link>, which must be the site, not the feed.
+    for link in (self_link, site_link) if feed.kind == "rss" else (site_link, self_link):
+        generator.link(**link)
     generator.language(config.language)
     generator.generator("Dialogue")
     generator.updated(updated)
     generator.lastBuildDate(updated)
     return generator
+
+
+class _EntryLanguage:
+    """A feedgen entry extension that writes ``xml:lang`` on an Atom entry."""
+
+    language = ""
+
+    def extend_ns(self) -> dict[str, str]:
+        return {}
+
+    def extend_atom(self, entry: Any) -> Any:
+        entry.set("{http://www.w3.org/XML/1998/namespace}lang", self.language)
+        return entry
+
+    def extend_rss(self, item: Any) -> Any:
+        return item
 
 
 # (post URL, rss, full content) -> its entry: a post is in up to a dozen feeds (site, authors,
@@ -80,6 +99,9 @@ def _entry(shared: Shared, post: Post, rss: bool, full: bool) -> FeedEntry:
         entry.register_extension("dc", DcEntryExtension, atom=True, rss=True)
         for author in authors:
             entry.dc.dc_creator(author.name)
+    if not rss:  # the entry's language: a German site has English posts too
+        entry.register_extension("lang", _EntryLanguage, atom=True, rss=False)
+        entry.lang.language = post.lang
     for tag in post.tags:
         entry.category(term=tag)
     if post.summary:
@@ -114,7 +136,7 @@ def comments_feed(
     """The latest approved comments, each with its post; ``title_of`` is the entry title
     pattern ({name}, {post})."""
     updated = max((c.approved for c, _ in comments), default=EPOCH)
-    generator = _generator(config, feed, updated, "/")
+    generator = _generator(config, feed, updated, feed.page)
     for comment, post in comments:
         link = config.absolute(post.url) + f"#comment-{comment.id}"
         entry: FeedEntry = generator.add_entry(order="append")

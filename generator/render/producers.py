@@ -40,6 +40,15 @@ def _comments_feed(shared: Shared, output: Output, tools: Tools) -> bytes:
     )
 
 
+def _opml(shared: Shared, output: Output, tools: Tools) -> bytes:
+    config = shared.config
+    headings = {"site": config.title}
+    for group, key in (("authors", "nav_authors"), ("tags", "nav_tags")):
+        headings[group] = tools.strings.get(config.language, key)
+    headings["departments"] = tools.strings.get(config.language, "nav_departments")
+    return opml.opml(config, output.context["feeds"], headings)
+
+
 PRODUCERS: dict[str, Producer] = {
     "atom": _posts_feed,
     "rss": _posts_feed,
@@ -49,7 +58,7 @@ PRODUCERS: dict[str, Producer] = {
         shared.config, output.context["sitemaps"]
     ),
     "robots": lambda shared, output, _: sitemap.robots(shared.config),
-    "opml": lambda shared, output, _: opml.opml(shared.config, output.context["feeds"]),
+    "opml": _opml,
     "redirect": lambda shared, output, _: redirects.redirect_page(
         shared.config, output.context["target"], output.context["title"], output.context["lang"]
     ),

@@ -22,10 +22,13 @@ from jinja2 import (
     pass_context,
 )
 from jinja2.runtime import Context
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from generator.content.characters import BIDI
 from generator.i18n import Strings, format_day
+from generator.images import image_size
+from generator.media.cards import OG_IMAGE
+from generator.media.variants import is_raster, srcset
 from generator.model import Author, Post
 from generator.plan.records import Shared
 from generator.render.memo import Memo
@@ -94,6 +97,14 @@ def make_environment(
     def url(path: str) -> str:
         """A site path under base_url's path ('/blog/' sites work too)."""
         return base_path + path if path.startswith("/") else path
+
+    hashed = {
+        f"/{name}": f"/{fingerprinted}" for name, fingerprinted in theme.fingerprinted().items()
+    }
+
+    def asset(path: str) -> str:
+        """A theme file's URL, fingerprinted for stylesheets and scripts (cached for long)."""
+        return url(hashed.get(path, path))
 
     @pass_context
     def translate(context: Context, key: str, **values: Any) -> str:
@@ -199,8 +210,28 @@ def make_environment(
             pinned=pinned,
         )
 
+    def teaser_attributes(post: Post, sizes: str) -> Markup:
+        """width, height and, for a raster teaser, srcset and sizes of its <img>."""
+        size = image_size(post.source.parent / post.image) if post.image else None
+        if not size or not post.image:
+            return Markup("")
+        attributes = f' width="{size[0]}" height="{size[1]}"'
+        if is_raster(post.image):
+            choices = srcset(url(post.url + post.image), size)
+            attributes += f' srcset="{escape(choices)}" sizes="{escape(sizes)}"'
+        return Markup(attributes)
+
+    # Passed the context, so that Jinja does not fold "'/static/style.css'|asset" into a
+    # constant when it compiles a template: compiled templates are kept by their source alone
+    # (.dialogue/cache/templates/), and the base path and the fingerprints change without it.
     env.filters.update(
-        url=url, absolute=config.absolute, date=date, month=month, isodate=isodate, json=to_json
+        url=pass_context(lambda _context, path: url(path)),
+        asset=pass_context(lambda _context, path: asset(path)),
+        absolute=pass_context(lambda _context, path: config.absolute(path)),
+        date=date,
+        month=month,
+        isodate=isodate,
+        json=to_json,
     )
     env.globals.update(
         site=shared,
@@ -219,5 +250,7 @@ def make_environment(
         main_menu=[p for p in shared.pages if p.menu == "main"],
         footer_menu=[p for p in shared.pages if p.menu == "footer"],
         build_year=shared.year,
+        teaser_attributes=teaser_attributes,
+        og_image=OG_IMAGE,
     )
     return env

@@ -119,6 +119,8 @@ CLIENT_JS = (
       hide();
       for (const link of document.querySelectorAll('link[rel~="stylesheet"]')) {
         const url = new URL(link.href);
+        // style.3f9c2a71.css is gone after the rebuild; style.css is the new one
+        url.pathname = url.pathname.replace(/\\.[0-9a-f]{8}\\.css$/, ".css");
         url.searchParams.set("dialogue-build", String(build));
         link.href = url.href;
       }

@@ -7,18 +7,16 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from generator.model import Page, Post, Site
-from generator.nofollow import copy_file, walk
+from generator.nofollow import copy_file
 from generator.themes import Theme
 
 
 def assets(site: Site, theme: Theme) -> list[tuple[Path, str]]:
     """(source file, output path) for every file copied as it is."""
-    files: list[tuple[Path, str]] = []
-    for folder in theme.static_dirs:  # load_theme reported what walk refuses
-        files.extend(
-            (path, "static/" + path.relative_to(folder).as_posix())
-            for path in map(Path, walk(folder).files)
-        )
+    static = theme.static_files()  # load_theme reported what walk refuses
+    files: list[tuple[Path, str]] = list((path, name) for name, path in static.items())
+    # Stylesheets and scripts also under their fingerprinted names, which pages link.
+    files += [(static[name], hashed) for name, hashed in theme.fingerprinted().items()]
     items: list[Post | Page] = [*site.posts, *site.pages]
     for item in items:
         for path in item.bundle_files:

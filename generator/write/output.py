@@ -19,20 +19,21 @@ def write_output(
     tree: OutputTree,
     plan: Plan,
     rendered: list[tuple[str, str]],
-    copied: list[tuple[Path, str]],
+    indexed: list[str],
     cache: Cache,
     diag: Diagnostics,
 ) -> tuple[list[tuple[str, str]], int, int]:
     """The files written, the files copied and the files removed. Rendered files whose bytes
     equal what the output holds stay as they are: the output changes exactly where the site
-    changed (deploys and rsync see no more). A file that may not be copied (a link) is an
-    error in ``diag``, and the output stays as it was."""
+    changed (deploys and rsync see no more). ``indexed``: the search index's files made anew
+    in the staging folder. A file that may not be copied (a link) is an error in ``diag``, and
+    the output stays as it was."""
     everything = plan.everything or not tree.output.is_dir()
     if everything:
-        written, assets, stale = rendered, copied, set()
+        written, assets, stale = rendered, plan.copies, set()
     else:
         written = [(name, digest) for name, digest in rendered if not plan.unchanged(name, digest)]
-        assets = plan.changed_assets(copied)
+        assets = plan.changed_assets()
         stale = {name for name in plan.stale() if (tree.output / name).is_file()}
     try:
         copy_assets(assets, tree.staging)
@@ -43,9 +44,9 @@ def write_output(
     if everything:
         cache.forget_output()  # until the new output is in place and recorded, trust nothing
         lagging = tree.replace_all()
-    elif written or assets or stale:
+    elif written or assets or stale or indexed:
         cache.forget_output()
-        changed = [name for name, _ in written] + [name for _, name in assets]
+        changed = [name for name, _ in written] + [name for _, name in assets] + indexed
         tree.replace_some(plan.lagging, changed, stale)
         lagging = {*changed, *stale}
     else:

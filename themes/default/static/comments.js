@@ -1,5 +1,5 @@
-/* Dialogue comments: sends the form in place, moves it under a comment to reply. Without this
-   file the form still posts normally. No dependencies. */
+/* Dialogue comments: sends the form in place, moves it under a comment to reply. Without
+   it the form still posts (and picks a reply's parent). No dependencies. */
 (function () {
   "use strict";
   var form = document.querySelector("form.comment-form");
@@ -43,6 +43,8 @@
     cancel.hidden = !parentId;
   }
 
+  // The buttons below take over from the no-JavaScript reply choice.
+  document.querySelectorAll(".comment-reply-link,.reply-to").forEach(function (n) { n.hidden = true; });
   cancel.addEventListener("click", function () { place(home, ""); });
   document.querySelectorAll("button.comment-reply[data-parent]").forEach(function (button) {
     button.hidden = false;
