@@ -119,7 +119,9 @@ def broken_links(config: Config, staging: Path, files: Collection[str]) -> list[
                 if not link or (_SCHEME.match(link) and not link.startswith(("http:", "https:"))):
                     continue  # mailto:, tel:, data: and the like
                 target, fragment, reason = site.resolve(page, link)
-                if not reason and target and fragment and target.endswith(".html"):
+                # A page that failed to render has its own problem: no anchors to check.
+                rendered = target and os.path.isfile(staging / target)
+                if not reason and rendered and fragment and target.endswith(".html"):
                     found = fragment in site.ids_of(target)
                     reason = "" if found else f"no element has the id '{fragment}'"
                 if reason:

@@ -115,6 +115,7 @@ def _post_outputs(site: Site, only: Collection[str] | None = None) -> Iterator[O
             "post": post,
             "authors": tuple(site.authors[a] for a in post.author_ids),
             "threads": thread(comments) if comments else (),
+            "comments": tuple(comments),  # the no-JS reply choice lists them all
             "comment_count": len(comments),
             "comments_open": comments_open(site, post),
             "newer": posts[index - 1] if index > 0 else None,
