@@ -120,8 +120,8 @@ def broken_links(config: Config, staging: Path, files: Collection[str]) -> list[
                     continue  # mailto:, tel:, data: and the like
                 target, fragment, reason = site.resolve(page, link)
                 # A page that failed to render has its own problem: no anchors to check.
-                html = target is not None and target.endswith(".html")
-                if not reason and target and fragment and html and (staging / target).is_file():
+                is_page = target is not None and target.endswith(".html")
+                if not reason and target and fragment and is_page and (staging / target).is_file():
                     found = fragment in site.ids_of(target)
                     reason = "" if found else f"no element has the id '{fragment}'"
                 if reason:
