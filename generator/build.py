@@ -275,9 +275,12 @@ def build(
     jobs: int | None = None,
     write: bool = True,
     clean: bool = False,
+    refresh_search: bool = True,
 ) -> BuildReport:
+    """``refresh_search=False`` keeps the search index the output has, if any, even when posts
+    changed (``serve`` between saves: Pagefind indexes 10,000 posts in a minute)."""
     with _cycle_collector_paused():
-        return _build(root, options, base_url, output_dir, jobs, write, clean)
+        return _build(root, options, base_url, output_dir, jobs, write, clean, refresh_search)
 
 
 def _build(
@@ -288,6 +291,7 @@ def _build(
     jobs: int | None,
     write: bool,
     clean: bool,
+    refresh_search: bool = True,
 ) -> BuildReport:
     started = time.perf_counter()
     diag = Diagnostics(root)
@@ -366,7 +370,9 @@ def _build(
                 diag.error(exc.path, 0, exc.message)
                 return report
             names = search.labels(Strings(theme.i18n_dirs), config.language)
-            index, problems = search.update_index(site, names, staging, out, on_disk, not previous)
+            index, problems = search.update_index(
+                site, names, staging, out, on_disk, not previous, refresh=refresh_search
+            )
             diag.extend(problems)
             if diag.errors:
                 return report
