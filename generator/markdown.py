@@ -178,7 +178,10 @@ _FOOTNOTES_TITLE = {"de": "Fußnoten", "en": "Footnotes"}
 def footnotes_open(lang: str) -> str:
     """The footnotes get a heading, so screen readers can find and name the section."""
     title = _FOOTNOTES_TITLE.get(lang, "Footnotes")
-    return f'<section class="footnotes">\n<h2 class="label">{title}</h2>\n<ol class="footnotes-list">\n'
+    return (
+        f'<section class="footnotes">\n<h2 class="label">{title}</h2>\n'
+        '<ol class="footnotes-list">\n'
+    )
 
 
 def _render_footnotes_open(

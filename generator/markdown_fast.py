@@ -24,9 +24,6 @@ from typing import TYPE_CHECKING
 
 from generator import markdown
 from generator.markdown import _highlight, anchor_for, footnotes_open, render_post
-
-# The port opens the footnotes as markdown-it-py's plugin does; the reference adds a heading.
-_FOOTNOTES_OPEN = '<section class="footnotes">\n<ol class="footnotes-list">\n'
 from generator.markdown_divergence import (
     BLOCKS,
     MAX_DEPTH,
@@ -39,6 +36,9 @@ from generator.model import Heading, Rendered
 
 if TYPE_CHECKING:
     from markdown_it_pyrs import MarkdownIt, Node
+
+# The port opens the footnotes as markdown-it-py's plugin does; the reference adds a heading.
+_FOOTNOTES_OPEN = '<section class="footnotes">\n<ol class="footnotes-list">\n'
 
 ENGINE_VARIABLE = "DIALOGUE_MARKDOWN"
 _MODES = ("auto", "reference")
