@@ -5,7 +5,8 @@
                                        [--paired ROUNDS]
 
 For each N it generates the corpus once (benchmarks/corpora/<N>/, gen_corpus.py --seed 42;
---force regenerates), then times, with the output on tmpfs (/dev/shm) when there is one:
+--force regenerates), then times, with the output on tmpfs (/dev/shm) and on disk (a folder
+beside the corpora; --out-on picks one):
 
   dialogue  cold (public/ and .dialogue/ removed), warm (nothing changed), one-edit (a sentence
             appended to one post's body), one-title-edit, add-post (newest post: every listing
@@ -53,7 +54,8 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 CORPORA = HERE / "corpora"
-GEN_CORPUS = Path("/work/shared/bench/gen_corpus.py")
+GEN_CORPUS = REPO.parent / "shared" / "bench" / "gen_corpus.py"  # shared/ beside the repository
+DISK_OUT = CORPORA / "out-on-disk"  # the corpora's own file system (ext4 here), not tmpfs
 VENV_BIN = Path(sys.executable).parent
 GNU_TIME = Path("/usr/bin/time")
 # The build's clock, pinned so that every build (and the clean reference) is repeatable.
@@ -377,6 +379,7 @@ class Dialogue:
         shutil.rmtree(self.out.parent, ignore_errors=True)
         shutil.rmtree(self.root / ".dialogue", ignore_errors=True)
         shutil.rmtree(self.root / "public", ignore_errors=True)
+        os.sync()  # the removal's writes to disk finish before the clock starts
 
     def cold(self) -> Run:
         self.cold_reset()
@@ -554,6 +557,7 @@ class Hugo:
                 self.site / "public",
             ):
                 shutil.rmtree(folder, ignore_errors=True)
+            os.sync()
         run = measure(self.cmd, self.site, sample=sample)
         if run.returncode != 0:
             raise SystemExit(f"hugo failed:\n{run.stdout}\n{run.stderr}")
@@ -653,13 +657,13 @@ def _fmt(value: float | None, digits: int = 2) -> str:
     return "-" if value is None else f"{value:.{digits}f}"
 
 
-def table(results: dict[int, dict[str, list[Step]]]) -> str:
+def table(results: dict[tuple[int, str], dict[str, list[Step]]]) -> str:
     lines = [
-        "| N posts | tool | cold s | warm s | one-edit s | peak MB | tree MB | pages cold |"
-        " pages one-edit |",
-        "|---:|---|---:|---:|---:|---:|---:|---:|---:|",
+        "| N posts | output on | tool | cold s | warm s | one-edit s | peak MB | tree MB |"
+        " pages cold | pages one-edit |",
+        "|---:|---|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
-    for posts, tools in results.items():
+    for (posts, where), tools in results.items():
         for tool, steps in tools.items():
             by = {s.name: s for s in steps}
             cold, warm, edit = by.get("cold"), by.get("warm"), by.get("one-edit")
@@ -667,36 +671,37 @@ def table(results: dict[int, dict[str, list[Step]]]) -> str:
             tree = max(s.tree_mb for s in steps)
             seconds = [_fmt(s.seconds if s else None) for s in (cold, warm, edit)]
             lines.append(
-                f"| {posts:,} | {tool} | {' | '.join(seconds)} | {peak:.0f} | "
+                f"| {posts:,} | {where} | {tool} | {' | '.join(seconds)} | {peak:.0f} | "
                 f"{tree:.0f} | {cold.written if cold else '-'} | "
                 f"{edit.written if edit else '-'} |"
             )
-    for posts, tools in results.items():
+    for (posts, where), tools in results.items():
         ours, theirs = tools.get("dialogue"), tools.get("hugo usual")
         if ours and theirs:
             ratio = ours[0].seconds / theirs[0].seconds
             lines.append(
-                f"\n{posts:,} posts: dialogue / hugo (usual) cold = {ratio:.2f}"
+                f"\n{posts:,} posts on {where}: dialogue / hugo (usual) cold = {ratio:.2f}"
                 f" (target <= {0.8 if posts >= 10000 else 1.5})"
             )
         tuned = tools.get("hugo tuned")
         if ours and tuned:
             lines.append(
-                f"{posts:,} posts: dialogue / hugo (tuned) cold = "
+                f"{posts:,} posts on {where}: dialogue / hugo (tuned) cold = "
                 f"{ours[0].seconds / tuned[0].seconds:.2f}"
             )
     return "\n".join(lines)
 
 
-def incremental_table(results: dict[int, dict[str, list[Step]]]) -> str:
+def incremental_table(results: dict[tuple[int, str], dict[str, list[Step]]]) -> str:
     lines = [
-        "| N posts | step | s | written | unchanged | removed | bytes changed | vs clean build |",
-        "|---:|---|---:|---:|---:|---:|---:|---|",
+        "| N posts | output on | step | s | written | unchanged | removed | bytes changed |"
+        " vs clean build |",
+        "|---:|---|---|---:|---:|---:|---:|---:|---|",
     ]
-    for posts, tools in results.items():
+    for (posts, where), tools in results.items():
         for step in tools.get("dialogue", []):
             lines.append(
-                f"| {posts:,} | {step.name} | {step.seconds:.2f} | {step.written} | "
+                f"| {posts:,} | {where} | {step.name} | {step.seconds:.2f} | {step.written} | "
                 f"{step.unchanged} | {step.removed} | "
                 f"{'-' if step.changed is None else step.changed} | {step.verified} |"
             )
@@ -720,6 +725,13 @@ def main(argv: list[str] | None = None) -> int:
         metavar="ROUNDS",
         help="then ROUNDS of cold builds of dialogue and both Hugos side by side (needs --hugo)",
     )
+    parser.add_argument(
+        "--out-on",
+        nargs="+",
+        choices=("tmpfs", "disk"),
+        default=["tmpfs", "disk"],
+        help="where the builds write: tmpfs (/dev/shm), disk (benchmarks/corpora/out-on-disk)",
+    )
     parser.add_argument("--json", type=Path, default=CORPORA / "last-run.json")
     parser.add_argument(
         "--live",
@@ -729,37 +741,43 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     env, code = snapshot_code(args.live)
 
+    if not GEN_CORPUS.is_file():
+        raise SystemExit(f"{GEN_CORPUS} not found: shared/ must sit beside the repository")
     shm = Path("/dev/shm")
-    tmpfs = shm.is_dir() and os.access(shm, os.W_OK)
+    places = {"tmpfs": shm / "dialogue-bench", "disk": DISK_OUT}
+    if not (shm.is_dir() and os.access(shm, os.W_OK)):
+        places["tmpfs"] = DISK_OUT
+        print("no writable /dev/shm: 'tmpfs' runs write to disk too")
     print(
-        f"machine: {os.cpu_count()} cores; output on {'tmpfs (/dev/shm)' if tmpfs else 'disk'}; "
+        f"machine: {os.cpu_count()} cores; output on {', '.join(args.out_on)}; "
         f"peak MB via {'GNU time %M' if GNU_TIME.exists() else 'RUSAGE_CHILDREN'}; "
         f"code snapshot {code}",
         flush=True,
     )
-    results: dict[int, dict[str, list[Step]]] = {}
-    paired: dict[int, list[dict[str, float]]] = {}
+    results: dict[tuple[int, str], dict[str, list[Step]]] = {}
+    paired: dict[tuple[int, str], list[dict[str, float]]] = {}
     for posts in args.posts:
         root = corpus_for(posts, args.force)
-        out_base = (shm if tmpfs else root) / "dialogue-bench" / str(posts)
         prime(root)
-        print(f"{posts} posts ({root}):", flush=True)
-        tools: dict[str, list[Step]] = {"dialogue": run_dialogue(root, out_base, args, env)}
-        if args.hugo:
-            for variant in ("usual", "tuned"):
-                tools[f"hugo {variant}"] = run_hugo(root, out_base, variant, args)
-        shutil.rmtree(out_base, ignore_errors=True)
-        results[posts] = tools
-        if args.hugo and args.paired:
-            print(f"{posts} posts, paired cold builds:", flush=True)
-            paired[posts] = run_paired(root, out_base, args, env)
+        for where in args.out_on:
+            out_base = places[where] / str(posts)
+            print(f"{posts} posts ({root}), output on {where} ({out_base}):", flush=True)
+            tools = {"dialogue": run_dialogue(root, out_base, args, env)}
+            if args.hugo:
+                for variant in ("usual", "tuned"):
+                    tools[f"hugo {variant}"] = run_hugo(root, out_base, variant, args)
+            shutil.rmtree(out_base, ignore_errors=True)
+            results[posts, where] = tools
+            if args.hugo and args.paired:
+                print(f"{posts} posts, output on {where}, paired cold builds:", flush=True)
+                paired[posts, where] = run_paired(root, out_base, args, env)
     print()
     print(table(results))
     print()
     print(incremental_table(results))
     failures = [
-        (posts, step.name)
-        for posts, tools in results.items()
+        (key, step.name)
+        for key, tools in results.items()
         for step in tools["dialogue"]
         if step.mismatches or step.verified not in ("identical", "reference", "-")
     ]
@@ -767,9 +785,9 @@ def main(argv: list[str] | None = None) -> int:
     args.json.write_text(
         json.dumps(
             {
-                str(n): {tool: [asdict(s) for s in steps] for tool, steps in tools.items()}
-                | {"paired cold": paired.get(n, [])}
-                for n, tools in results.items()
+                f"{n} {where}": {tool: [asdict(s) for s in steps] for tool, steps in tools.items()}
+                | {"paired cold": paired.get((n, where), [])}
+                for (n, where), tools in results.items()
             },
             indent=1,
         )

@@ -130,13 +130,20 @@ def _comments(
 ) -> dict[str, tuple[Comment, ...]]:
     by_post: dict[str, list[Comment]] = defaultdict(list)
     content = config.content_path
+    strays: list[tuple[Path, str]] = []
     for item in files:
         source = Path(f"{content}/comments/{item.post}/{item.id}.yaml")  # one parse, not three
         if item.post not in posts:
             if item.post not in all_slugs:  # a draft's or scheduled post's comments just wait
-                diag.warning(source, 2, f"comment on unknown post '{item.post}': it is not shown")
+                strays.append((source, item.post))
             continue
         by_post[item.post].append(to_model(item, source, comment_html(item.body)))
+    renamed = _old_slugs(posts.values()) if strays else {}
+    for source, slug in strays:
+        message = f"comment on unknown post '{slug}': it is not shown"
+        if slug in renamed:
+            message += _move_hint(config, slug, *renamed[slug])
+        diag.warning(source, 2, message)
     for post_comments in by_post.values():
         ids = {c.id for c in post_comments}
         for index, comment in enumerate(post_comments):
@@ -145,6 +152,29 @@ def _comments(
                 diag.warning(comment.source, 3, message)
                 post_comments[index] = dataclasses.replace(comment, parent=None)
     return {slug: tuple(sorted(c, key=lambda c: c.id)) for slug, c in by_post.items()}
+
+
+def _old_slugs(posts: Iterable[Post]) -> dict[str, tuple[Post, str]]:
+    """Old slug -> (post, alias) for each alias path ending in a slug ('/2019/05/old-slug/',
+    '/old-slug.html'): a post renamed keeps its old address as an alias, and its comments are
+    still in the old slug's folder."""
+    old: dict[str, tuple[Post, str]] = {}
+    for post in posts:
+        for alias in post.aliases:
+            path, _, query = alias.partition("?")
+            last = path.rstrip("/").rsplit("/", 1)[-1].removesuffix(".html").removesuffix(".htm")
+            if last and not query:
+                old.setdefault(last, (post, alias))
+    return old
+
+
+def _move_hint(config: Config, slug: str, post: Post, alias: str) -> str:
+    folder = (config.content_path / "comments").relative_to(config.root).as_posix()
+    where = post.source.relative_to(config.root).as_posix()
+    return (
+        f"; {where} has the alias '{alias}': if that post was '{slug}', move {folder}/{slug}/"
+        f" to {folder}/{post.slug}/"
+    )
 
 
 def _placed(post: Post, url: str, department: str) -> Post:

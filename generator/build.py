@@ -17,7 +17,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator import markdown
+from generator import markdown_fast
 from generator.assemble import BuildOptions, assemble
 from generator.config import Config, load_config
 from generator.content.authors import read_author
@@ -54,9 +54,9 @@ from generator.write import (
     commit,
     copy_assets,
     discard,
+    refuse_unwritable,
     staging_for,
     swap_in,
-    unwritable,
 )
 
 PARALLEL_READ_THRESHOLD = 64  # below this, starting processes costs more than it saves
@@ -100,7 +100,7 @@ def _read_posts(
     _CACHE = cache
     try:
         if jobs > 1 and len(missing) >= PARALLEL_READ_THRESHOLD and can_fork():
-            markdown.prepare()
+            markdown_fast.prepare()
             cache.prepare()
             size = min(32, -(-len(missing) // (jobs * 4)))  # small chunks: a short tail
             chunks = [missing[i : i + size] for i in range(0, len(missing), size)]
@@ -251,21 +251,6 @@ def _cycle_collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _writable(config: Config, diag: Diagnostics) -> bool:
-    """Whether the build may write its output and its cache; if not, say where and how."""
-    blocked = [
-        (path, f"the build cannot write here (permission denied or read-only): {fix}")
-        for folder, whole, fix in (
-            (config.output_path, False, "make it writable, or build elsewhere with --out DIR"),
-            (config.root / CACHE_DIR, True, "make it writable, or remove .dialogue/cache"),
-        )
-        for path in unwritable(folder, whole=whole)
-    ]
-    for path, message in blocked:
-        diag.error(path, 0, message)
-    return not blocked
-
-
 def build(
     root: Path,
     options: BuildOptions,
@@ -300,7 +285,7 @@ def _build(
     if config is None:
         return report
     check_queue_location(config, diag)
-    if write and not _writable(config, diag):
+    if write and refuse_unwritable(config.output_path, config.root / CACHE_DIR, diag):
         return report
     theme = load_theme(root, config.theme, diag)
     jobs = jobs or default_jobs()

@@ -76,7 +76,14 @@ def _comment_files_first(*, restore: bool) -> list[Problem]:
 
 def cmd_build(args: argparse.Namespace) -> int:
     from generator.build import build
+    from generator.markdown_fast import engine
     from generator.nofollow import UnsafeFile
+
+    try:
+        engine()
+    except ValueError as error:  # DIALOGUE_MARKDOWN set to something unknown
+        print(f"dialogue: {error}", file=sys.stderr)
+        return 2
 
     try:
         found = _comment_files_first(restore=True)

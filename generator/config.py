@@ -21,10 +21,20 @@ LANGUAGES = ("de", "en")
 PERMALINK_FIELDS = {"year", "month", "day", "slug"}
 
 
+FULL_CONTENT = (True, False, "main")
+
+
 @dataclass(frozen=True)
 class FeedsConfig:
     limit: int = 20
-    full_content: bool = True
+    # true: every feed carries its posts in full; false: none does, summaries only; "main": the
+    # site's /feed.xml and /rss.xml do, the author, tag and department feeds give summaries
+    # (the same posts in full in 90 more feeds is most of a site's bytes).
+    full_content: bool | str = "main"
+
+    def full(self, site_feed: bool) -> bool:
+        """Whether a feed carries its posts' full content (``site_feed``: /feed.xml, /rss.xml)."""
+        return self.full_content is True or (self.full_content == "main" and site_feed)
 
 
 @dataclass(frozen=True)
@@ -150,6 +160,12 @@ def _read_section(
                 problems.append((line, f"'{name}.{key}' must be a list of strings"))
                 continue
             values[key] = tuple(value)
+            continue
+        if f"{name}.{key}" == "feeds.full_content":
+            if not any(value is choice or value == choice == "main" for choice in FULL_CONTENT):
+                problems.append((line, "'feeds.full_content' must be true, false or main"))
+            else:
+                values[key] = value
             continue
         error = _check_type(value, type(getattr(defaults, key)), f"{name}.{key}")
         if error:

@@ -4,7 +4,8 @@ Posts: CommonMark plus tables, strikethrough, footnotes, task lists, heading anc
 Pygments highlighting; links only to relative URLs and http(s), mailto and tel; raw HTML is
 allowed, but a post that has any passes an allow-list (nh3), and whatever it removes is reported
 as a warning with its line. Comments: no raw HTML, no images, no headings, only http(s) and
-mailto links, each with rel="nofollow ugc noopener", and nh3 as a second wall.
+mailto links and paths on this site ("/2026/02/post/"), each with rel="nofollow ugc noopener",
+and nh3 as a second wall.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from functools import cache
 from html import escape
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from urllib.parse import unquote
 
 from generator.images import image_size
 from generator.markdown_caps import cap_containers, cap_link_depth, plain_paragraphs, too_deep
@@ -103,8 +105,16 @@ def _highlight(code: str, lang: str, _attrs: str) -> str:
     return f'<pre class="highlight" tabindex="0"{label}><code>{body}</code></pre>\n'
 
 
+def anchor_for(text: str, seen: dict[str, int]) -> str:
+    """A heading's id: its text transliterated, numbered if ``seen`` has it already."""
+    anchor = slugify(text)
+    count = seen.get(anchor, 0)
+    seen[anchor] = count + 1
+    return f"{anchor}-{count + 1}" if count else anchor
+
+
 def _heading_ids(state: StateCore) -> None:
-    """Give every h2-h4 a unique, transliterated id and collect them for the TOC."""
+    """Give every heading a unique, transliterated id and collect h2-h3 for the TOC."""
     seen: dict[str, int] = {}
     headings: list[Heading] = []
     tokens = state.tokens
@@ -112,11 +122,7 @@ def _heading_ids(state: StateCore) -> None:
         if token.type != "heading_open":
             continue
         text = _plain_text(tokens[i + 1])
-        anchor = slugify(text)
-        count = seen.get(anchor, 0)
-        seen[anchor] = count + 1
-        if count:
-            anchor = f"{anchor}-{count + 1}"
+        anchor = anchor_for(text, seen)
         token.attrSet("id", anchor)
         level = int(token.tag[1])
         if 2 <= level <= 3:
@@ -169,15 +175,19 @@ def _render_table_open(
 _FOOTNOTES_TITLE = {"de": "Fußnoten", "en": "Footnotes"}
 
 
+def footnotes_open(lang: str) -> str:
+    """The footnotes get a heading, so screen readers can find and name the section."""
+    title = _FOOTNOTES_TITLE.get(lang, "Footnotes")
+    return (
+        f'<section class="footnotes">\n<h2 class="label">{title}</h2>\n'
+        '<ol class="footnotes-list">\n'
+    )
+
+
 def _render_footnotes_open(
     self: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict, env: dict
 ) -> str:
-    """The footnotes get a heading, so screen readers can find and name the section."""
-    title = _FOOTNOTES_TITLE.get(env.get("lang", "en"), "Footnotes")
-    return (
-        '<hr class="footnotes-sep">\n<section class="footnotes">\n'
-        f'<h2 class="label">{title}</h2>\n<ol class="footnotes-list">\n'
-    )
+    return '<hr class="footnotes-sep">\n' + footnotes_open(env.get("lang", "en"))
 
 
 POST_SCHEMES = ("http:", "https:", "mailto:", "tel:")
@@ -314,6 +324,28 @@ def render_post(
 
 COMMENT_SCHEMES = ("http:", "https:", "mailto:")
 _COMMENT_REL = "nofollow ugc noopener"
+# Browsers read "//host" and "/\\host" (a backslash is a slash to them, and they drop tabs and
+# newlines first) as another site: a site path is "/" then anything but those, decoded or not.
+_OFF_SITE = re.compile(r"^/[/\\]|[\\\x00-\x1f\x7f-\x9f]")
+
+
+def _site_path(url: str) -> bool:
+    """Whether a comment link is a path on this site, such as "/2026/02/post/"."""
+    return url.startswith("/") and not _OFF_SITE.search(url) and not _OFF_SITE.search(unquote(url))
+
+
+_comment_scheme_ok = _link_check(COMMENT_SCHEMES, relative=False)
+
+
+def _comment_link_ok(url: str) -> bool:
+    return _site_path(url) or _comment_scheme_ok(url)
+
+
+def _comment_href(element: str, attribute: str, value: str) -> str | None:
+    """nh3's second wall: it passes every relative URL, a comment may only keep site paths."""
+    if attribute == "href" and value.startswith("/") and not _site_path(value):
+        return None
+    return value
 
 
 @cache
@@ -323,7 +355,7 @@ def _comment_parser() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": False, "maxNesting": 20})
     md.enable("strikethrough")
     md.disable(["image", "heading", "lheading", "html_block", "html_inline", "reference"])
-    md.validateLink = _link_check(COMMENT_SCHEMES, relative=False)  # type: ignore[method-assign,assignment]
+    md.validateLink = _comment_link_ok  # type: ignore[method-assign]
     cap_link_depth(md)  # work linear in the input, with a small factor: see markdown_caps
     return md
 
@@ -344,6 +376,7 @@ def render_comment(body: str) -> str:
         tags={"p", "br", "a", "em", "strong", "code", "pre", "blockquote", "ul", "ol", "li"}
         | {"del", "s", "hr"},
         attributes={"a": {"href"}, "ol": {"start"}},
+        attribute_filter=_comment_href,
         url_schemes={"http", "https", "mailto"},
         link_rel=_COMMENT_REL,
         strip_comments=True,

@@ -170,6 +170,7 @@ class Comment:
     parent: str | None = None
     website: str | None = None
     staff: str | None = None  # author id of a team answer
+    lang: str | None = None  # the comment's language if it is not its post's
     html: str = ""
 
 

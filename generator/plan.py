@@ -146,11 +146,12 @@ def post_comments_feed(post: Post) -> Feed:
     return Feed(label.format(post.title), f"{post.url}feed.xml", "atom", post.url, "", short)
 
 
-def _feed_output(site: Site, feed: Feed, posts: Sequence[Post]) -> Output:
+def _feed_output(site: Site, feed: Feed, posts: Sequence[Post], site_feed: bool = False) -> Output:
     """A feed of the newest ``posts``; with full content it shows their bodies too."""
     newest = tuple(posts[: site.config.feeds.limit])
-    bodies = newest if site.config.feeds.full_content else ()
-    return Output(feed.url, feed.kind, {"feed": feed, "posts": newest}, bodies)
+    full = site.config.feeds.full(site_feed)
+    bodies = newest if full else ()
+    return Output(feed.url, feed.kind, {"feed": feed, "posts": newest, "full": full}, bodies)
 
 
 def _post_outputs(site: Site, only: Collection[str] | None = None) -> Iterator[Output]:
@@ -220,7 +221,7 @@ def _feed_outputs(site: Site, authored: list[tuple[Author, tuple[Post, ...]]]) -
         for feed in taxon_feeds(site, taxon):
             yield _feed_output(site, feed, taxon.posts)
     for feed in site_feeds(site):
-        yield _feed_output(site, feed, site.posts)
+        yield _feed_output(site, feed, site.posts, site_feed=True)
 
 
 def _post_comment_feeds(site: Site) -> Iterator[Output]:

@@ -92,8 +92,12 @@ def query_aliases(site: Site) -> tuple[tuple[str, str], ...]:
 
 
 def redirect_page(site: Site, target: str, title: str, lang: str) -> bytes:
-    """A page that sends browsers and search engines to ``target``."""
-    url = escape(site.config.absolute(target))
+    """A page that sends browsers and search engines to ``target``. Readers go to the path on
+    the host they asked (a copy served elsewhere, a preview on another port, keeps them there);
+    search engines get base_url's absolute address."""
+    config = site.config
+    canonical = escape(config.absolute(target))
+    url = escape(config.base_path.rstrip("/") + "/" + target.lstrip("/"))
     name = escape(title)
     return (
         f'<!doctype html>\n<html lang="{escape(lang)}">\n<head>\n<meta charset="utf-8">\n'
@@ -101,7 +105,7 @@ def redirect_page(site: Site, target: str, title: str, lang: str) -> bytes:
         f"<title>{name}</title>\n"
         f'<meta name="description" content="{name}">\n'
         '<meta name="robots" content="noindex">\n'
-        f'<link rel="canonical" href="{url}">\n'
+        f'<link rel="canonical" href="{canonical}">\n'
         f'<meta http-equiv="refresh" content="0; url={url}">\n'
         f'</head>\n<body>\n<p><a href="{url}">{name}</a></p>\n</body>\n</html>\n'
     ).encode()

@@ -9,6 +9,7 @@ import shutil
 from collections.abc import Iterable
 from pathlib import Path
 
+from generator.diagnostics import Diagnostics
 from generator.model import Page, Post, Site
 from generator.nofollow import copy_file
 from generator.themes import Theme
@@ -32,6 +33,22 @@ def unwritable(folder: Path, *, whole: bool = False) -> list[Path]:
         for parent, folders, files in os.walk(folder) if whole else ():
             wanted += [Path(parent, name) for name in (*folders, *files)]
     return [p for p in wanted if not os.access(p, os.W_OK | (os.X_OK if p.is_dir() else 0))]
+
+
+def refuse_unwritable(output: Path, cache: Path, diag: Diagnostics) -> bool:
+    """Report every place the build may not write its output or its cache, with the fix;
+    True if there is one (then nothing is written at all)."""
+    blocked = [
+        (path, f"the build cannot write here (permission denied or read-only): {fix}")
+        for folder, whole, fix in (
+            (output, False, "make it writable, or build elsewhere with --out DIR"),
+            (cache, True, "make it writable, or remove .dialogue/cache"),
+        )
+        for path in unwritable(folder, whole=whole)
+    ]
+    for path, message in blocked:
+        diag.error(path, 0, message)
+    return bool(blocked)
 
 
 def staging_for(output: Path) -> Path:

@@ -8,7 +8,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from sitetools import RunCli, post
+from htmlcheck import elements
+from sitetools import MINIMAL_SITE_YAML, RunCli, post
 
 PAGE = "---\ntitle: Impressum\naliases: [/impressum.html, '/?page_id=2']\n---\n\nAcme GmbH\n"
 
@@ -36,6 +37,26 @@ def test_aliases_become_redirect_pages_and_a_map(
     assert (public / "static/redirects.js").is_file()
     assert "redirects.js" in (public / "index.html").read_text("utf-8")
     assert "redirects.js" not in (public / "2024/03/hello/index.html").read_text("utf-8")
+
+
+@pytest.mark.parametrize(
+    ("base_url", "path"), [("https://example.com/", "/"), ("https://example.com/blog/", "/blog/")]
+)
+def test_an_alias_page_sends_readers_to_a_path_on_the_same_host(
+    make_site: Callable[..., Path], run_cli: RunCli, base_url: str, path: str
+) -> None:
+    """A copy served on another host or port (a preview, a mirror) keeps its readers there;
+    search engines still learn the address under base_url."""
+    config = MINIMAL_SITE_YAML.replace("https://example.com/", base_url)
+    root = make_site({"site.yaml": config, "content/posts/hello.md": post("Hi", aliases="[/old/]")})
+    assert run_cli(["build"], root)[0] == 0
+    target = f"{path}2024/03/hello/"
+    links = {
+        (e.tag, *sorted(e.attrs)) for e in elements((root / "public/old/index.html").read_text())
+    }
+    assert ("meta", ("content", f"0; url={target}"), ("http-equiv", "refresh")) in links
+    assert ("a", ("href", target)) in links
+    assert ("link", ("href", f"{base_url}2024/03/hello/"), ("rel", "canonical")) in links
 
 
 def test_a_site_without_query_aliases_loads_no_script(
@@ -108,3 +129,48 @@ def test_sticky_posts_come_first_on_the_home_page(
     assert home.index("Old news") < home.index("New news")
     feed = (root / "public/feed.xml").read_text("utf-8")
     assert feed.index("New news") < feed.index("Old news")  # feeds stay by date
+
+
+def test_a_sticky_post_says_it_is_pinned_on_the_home_page_only(
+    make_site: Callable[..., Path], run_cli: RunCli
+) -> None:
+    root = make_site(
+        {
+            "content/posts/old.md": post("Old news", date="2020-01-01", sticky="true", tags="[x]"),
+            "content/posts/new.md": post("New news", date="2024-01-01", tags="[x]"),
+        }
+    )
+    assert run_cli(["build"], root)[0] == 0
+    home = (root / "public/index.html").read_text("utf-8")
+    label = '<span class="badge">Pinned</span>'
+    assert home.count(label) == 1
+    assert home.index(label) < home.index("Old news") < home.index("New news")
+    assert "Pinned" not in (root / "public/tags/x/index.html").read_text("utf-8")
+    assert "Pinned" not in (root / "public/2020/01/old/index.html").read_text("utf-8")
+
+
+def test_comments_left_under_a_renamed_slug_say_where_they_belong(
+    make_site: Callable[..., Path], run_cli: RunCli
+) -> None:
+    comment = (
+        "id: 01JA0000000000000000000001\npost: old-name\nparent: null\nname: Leser\n"
+        "created: 2024-03-02T08:00:00+01:00\napproved: 2024-03-02T09:00:00+01:00\n"
+        "approved_by: alice\nstaff: null\nbody: |\n  Gut.\n"
+    )
+    root = make_site(
+        {
+            "content/posts/new-name.md": post("Renamed", aliases="[/2024/03/old-name/]"),
+            "content/comments/old-name/01JA0000000000000000000001.yaml": comment,
+            "content/comments/gone/01JA0000000000000000000001.yaml": comment.replace(
+                "post: old-name", "post: gone"
+            ),
+        }
+    )
+    _, _, err = run_cli(["check"], root)
+    assert (
+        "content/comments/old-name/01JA0000000000000000000001.yaml:2: warning: comment on unknown"
+        " post 'old-name': it is not shown; content/posts/new-name.md has the alias"
+        " '/2024/03/old-name/': if that post was 'old-name', move content/comments/old-name/ to"
+        " content/comments/new-name/"
+    ) in err, err
+    assert "post 'gone': it is not shown\n" in err, err

@@ -680,9 +680,9 @@ def test_library_versions_read_from_dist_info_match_importlib_metadata() -> None
     assert _versions(("no-such-project-here",)) == ["no-such-project-here=?"]
 
 
-@pytest.mark.parametrize("full_content", [True, False])
+@pytest.mark.parametrize("full_content", [True, False, "main"])
 def test_outputs_showing_is_the_plan_filtered_by_bodies(
-    corpus_copy: Path, full_content: bool
+    corpus_copy: Path, full_content: bool | str
 ) -> None:
     """A body-only change plans through ``outputs_showing``; it must pick exactly the outputs
     of the whole plan that show one of the changed bodies, with the same contexts."""
@@ -709,7 +709,10 @@ def test_outputs_showing_is_the_plan_filtered_by_bodies(
         assert sorted(got, key=lambda o: o.url) == sorted(want, key=lambda o: o.url)
         # Both sets hold one of the newest 20 posts, so with full content the site's feeds too.
         feeds = {o.url for o in got if o.renderer in ("atom", "rss")}
-        assert ({"/feed.xml", "/rss.xml"} <= feeds) == full_content
+        assert ({"/feed.xml", "/rss.xml"} <= feeds) == bool(full_content)
+        assert any(f.endswith("/feed.xml") and f != "/feed.xml" for f in feeds) == (
+            full_content is True
+        )
 
 
 def _store_one(database: str) -> int:

@@ -362,3 +362,16 @@ def test_sites_folder_is_never_built_in_place() -> None:
     """The fixture sites stay sources: no test may leave output or a cache in them."""
     for folder in SITES.rglob("*"):
         assert folder.name not in ("public", ".dialogue"), folder
+
+
+@pytest.mark.parametrize("value", ["maybe", "1", "yes please"])
+def test_feeds_full_content_takes_true_false_or_main(
+    run_cli: RunCli, site_copy: SiteCopy, value: str
+) -> None:
+    root = site_copy("basic")
+    with (root / "site.yaml").open("a", encoding="utf-8") as handle:
+        handle.write(f"feeds: {{full_content: {value}}}\n")
+    code, _, stderr = run_cli(["build"], root)
+    assert code == 1
+    assert "'feeds.full_content' must be true, false or main" in stderr
+    assert "site.yaml:" in stderr

@@ -331,6 +331,22 @@ def test_comment_file_layout(tmp_path: Path) -> None:
     assert round_trip(reply, tmp_path)[0] == reply
 
 
+def test_comment_file_keeps_a_language_of_its_own(tmp_path: Path) -> None:
+    english = dataclasses.replace(COMMENT, lang="pt-BR")
+    assert "staff: null\nlang: pt-BR\nbody: |\n" in dump_comment(english)
+    assert "lang" not in dump_comment(COMMENT)  # omitted when the post's language holds
+    assert round_trip(english, tmp_path)[0] == english
+
+
+@pytest.mark.parametrize("value", ["Deutsch", "de_DE", "en-", "x"])
+def test_comment_file_refuses_a_language_that_is_no_tag(value: str, tmp_path: Path) -> None:
+    loaded, diag = round_trip(dataclasses.replace(COMMENT, lang=value), tmp_path)
+    assert loaded is None
+    assert [(p.line, p.message.split(":")[0]) for p in diag.problems] == [
+        (9, f"lang '{value}' is not a language tag")
+    ]
+
+
 def test_comment_file_refuses_what_it_cannot_store() -> None:
     with pytest.raises(ValueError, match="not valid Unicode"):
         dump_comment(dataclasses.replace(COMMENT, body="lone \ud800 surrogate"))
@@ -526,6 +542,33 @@ def test_comment_renderer_allows_the_harmless() -> None:
     assert "<blockquote>" in html and "<li>eins</li>" in html and "<code>code</code>" in html
     assert "<h1" not in html and "<img" not in html
     assert "# keine Überschrift" in text_of(html)
+
+
+def test_comment_renderer_links_paths_on_this_site() -> None:
+    html = render_comment("Siehe [Beitrag zur API v2](/2026/02/cloud-api-v2-migration/#c-1).")
+    expected = '<a href="/2026/02/cloud-api-v2-migration/#c-1" rel="nofollow ugc noopener">'
+    assert expected in html
+
+
+# Each would leave the site (a browser reads "/\\" as "//" and drops tabs) or is relative to
+# the page; none may become a link. Chromium resolves them too: tests/browser/test_browser_xss.py.
+OFF_SITE_PATHS = [
+    "//evil.example/",
+    "<//evil.example/>",
+    "/\\evil.example/",
+    "</\tevil.example/>",
+    "/%5Cevil.example/",
+    "/%2F/evil.example/",
+    "/%09/evil.example/",
+    "next/page/",
+    "../page/",
+]
+
+
+@pytest.mark.parametrize("target", OFF_SITE_PATHS)
+def test_comment_renderer_refuses_other_relative_links(target: str) -> None:
+    html = render_comment(f"[here]({target})")
+    assert "<a" not in html, html
 
 
 def test_comment_renderer_escapes_raw_html() -> None:

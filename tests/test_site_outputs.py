@@ -23,8 +23,9 @@ from xml.etree import ElementTree as ET
 
 import feedparser
 import pytest
-from htmlcheck import elements, page_links, page_violations
+from htmlcheck import elements, page_links, page_violations, text_of
 from sitetools import GOLDEN, TESTS, RunCli
+from sitetools import post as post_text
 
 BASE = "https://blog.example.com/"
 SITEMAP_NS = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
@@ -127,13 +128,25 @@ def test_every_co_author_in_every_feed(public: Path) -> None:
 
 
 def test_feed_content_and_images_are_absolute(public: Path) -> None:
-    feed = feedparser.parse((public / "authors/ben/feed.xml").read_bytes())
+    feed = feedparser.parse((public / "feed.xml").read_bytes())
     (entry,) = [e for e in feed.entries if e.link.endswith("/bundle-post/")]
     images = [dict(e.attrs) for e in elements(entry.content[0].value) if e.tag == "img"]
     assert [i["src"] for i in images] == [f"{BASE}2026/09/bundle-post/diagram.svg"]
     assert output_for(public, images[0]["src"]).is_file()
     assert entry.updated == "2026-09-03T00:00:00+02:00"  # `updated` honoured
     assert [t.term for t in entry.tags] == ["Dialog", "API"]
+
+
+def test_topic_feeds_give_summaries(public: Path) -> None:
+    """feeds.full_content: main (the default): the site's feeds carry each post in full, the
+    author, tag and department feeds its summary and link."""
+    for name in ("authors/ben/feed.xml", "tags/api/feed.xml"):
+        feed = feedparser.parse((public / name).read_bytes())
+        (entry,) = [e for e in feed.entries if e.link.endswith("/bundle-post/")]
+        assert "content" not in entry, name
+        assert entry.summary and entry.link.startswith(BASE)
+    rss = feedparser.parse((public / "rss.xml").read_bytes())
+    assert all(entry.content[0].value for entry in rss.entries)
 
 
 def test_comment_feed(public: Path) -> None:
@@ -327,6 +340,11 @@ def test_pagination(public: Path) -> None:
     assert (public / "departments/kommunikation/index.html").is_file()
 
 
+def test_a_department_page_counts_its_posts_in_words(public: Path) -> None:
+    text = " ".join(text_of(read(public, "departments/kundenservice/index.html")).split())
+    assert "1 Beitrag · Kundenservice als Feed abonnieren" in text
+
+
 def test_drafts_and_scheduled_posts_are_nowhere(public: Path) -> None:
     for path in public.rglob("*"):
         if path.is_file():
@@ -409,6 +427,28 @@ def test_languages_and_localised_dates(public: Path) -> None:
     assert '<html lang="de"' in german and "5. Oktober 2026" in german
     archive = read(public, "archive/index.html")
     assert "Oktober 2026" in archive and "März 2026" in archive
+
+
+def test_a_comment_in_another_language_says_so(
+    make_site: Callable[..., Path], run_cli: RunCli
+) -> None:
+    """A German reply under an English post: ``lang`` in its file, ``lang`` on its text."""
+    files = {"content/posts/hello.md": post_text("Hello", lang="en")}
+    for number, lang in ((1, "de"), (2, "en"), (3, None)):
+        files[f"content/comments/hello/01JA000000000000000000000{number}.yaml"] = (
+            f"id: 01JA000000000000000000000{number}\npost: hello\nparent: null\nname: Leser\n"
+            "created: 2024-03-02T08:00:00+01:00\napproved: 2024-03-02T09:00:00+01:00\n"
+            "approved_by: alice\nstaff: null\n"
+            + (f"lang: {lang}\n" if lang else "")
+            + f"body: |\n  Text {number}.\n"
+        )
+    root = make_site(files)
+    code, _, err = run_cli(["build"], root)
+    assert code == 0, err
+    page = (root / "public/2024/03/hello/index.html").read_text("utf-8")
+    bodies = [dict(e.attrs) for e in elements(page) if ("class", "comment-body") in e.attrs]
+    assert [b.get("lang") for b in bodies] == ["de", None, None]
+    assert all(b["dir"] == "auto" for b in bodies)
 
 
 def test_bundle_images_are_copied(public: Path) -> None:

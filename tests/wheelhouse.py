@@ -17,7 +17,7 @@ from importlib import metadata
 from pathlib import Path
 
 from packaging.requirements import Requirement
-from packaging.tags import sys_tags
+from packaging.tags import parse_tag, sys_tags
 
 # Written by the installer, not part of a wheel (pip writes them again).
 _INSTALLER_FILES = {"INSTALLER", "REQUESTED", "direct_url.json", "RECORD"}
@@ -68,7 +68,9 @@ def repack(dist: metadata.Distribution, folder: Path) -> Path:
         for line in (dist.read_text("WHEEL") or "").splitlines()
         if line.startswith("Tag:")
         for tag in (line.split(":", 1)[1].strip(),)
-        if tag in supported  # a universal wheel says py2 first, then py3
+        # A universal wheel says py2 first, then py3; a compressed tag set
+        # (cp311-cp311-manylinux_2_17_x86_64.manylinux2014_x86_64) names several platforms.
+        if supported & {str(one) for one in parse_tag(tag)}
     )
     target = folder / f"{name}-{dist.version}-{tag}.whl"
     records = []

@@ -20,9 +20,11 @@ from comments_moderation.notices.delivery import SendFailed, Uncertain
 from generator.notify_config import EmailSettings
 
 TIMEOUT = 30  # seconds for each step of the conversation
-# Headers up to RFC 5322's 998 characters: folding a long List-Unsubscribe would turn its URL
-# into an encoded word that mail programs don't read as a link.
-POLICY = SMTP_POLICY.clone(max_line_length=998)
+# The body is encoded with lines of at most 76 characters (quoted-printable's limit, RFC 2045);
+# the message is written out with headers up to RFC 5322's 998: folding a long List-Unsubscribe
+# would turn its URL into an encoded word that mail programs don't read as a link.
+BUILD = SMTP_POLICY.clone(max_line_length=76)
+UNFOLDED = SMTP_POLICY.clone(max_line_length=998)
 USER_VARIABLE = "DIALOGUE_SMTP_USER"
 PASSWORD_VARIABLE = "DIALOGUE_SMTP_PASSWORD"
 
@@ -37,7 +39,7 @@ def build(
 ) -> EmailMessage:
     """The email: plain text, the post's language, an unsubscribe header mail programs show
     as a button (RFC 2369, one click per RFC 8058), marked automatic (RFC 3834)."""
-    message = EmailMessage(policy=POLICY)
+    message = EmailMessage(policy=BUILD)
     message["From"] = settings.sender
     message["To"] = formataddr(to)
     message["Subject"] = composed.subject
@@ -90,7 +92,7 @@ class SmtpHandoff:
 
     def deliver(self) -> None:
         assert self.client is not None, "prepare() first"
-        data = self.message.as_bytes()
+        data = self.message.as_bytes(policy=UNFOLDED)
         try:
             code, answer = self.client.data(data)
         except smtplib.SMTPDataError as exc:  # the server said no: nothing was accepted

@@ -10,7 +10,7 @@ from pathlib import Path
 from generator.content.fields import Fields
 from generator.content.frontmatter import FrontMatter, decode
 from generator.diagnostics import Problem
-from generator.markdown import render_post
+from generator.markdown_fast import render_body
 from generator.model import Author
 from generator.nofollow import OUTSIDE, UnsafeFile, inside, no_permission, read_bytes
 from generator.urls import SLUG
@@ -28,7 +28,7 @@ def _regular_file(path: Path) -> bool:
 
 
 def render_bio(bio: str) -> str:
-    return render_post(bio)[0].html
+    return render_body(bio)[0].html
 
 
 def read_author(

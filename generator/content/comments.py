@@ -35,9 +35,12 @@ FIELDS = (
     "approved",
     "approved_by",
     "staff",
+    "lang",
     "body",
 )
-OPTIONAL = {"website", "parent", "staff"}
+OPTIONAL = {"website", "parent", "staff", "lang"}
+# A comment's language when it is not its post's: "en", "tr", "pt-BR" (a simple BCP 47 tag).
+LANG_TAG = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 
 
 @dataclass(frozen=True)
@@ -54,6 +57,7 @@ class CommentFile:
     parent: str | None = None
     website: str | None = None
     staff: str | None = None
+    lang: str | None = None  # set only when the comment is not in its post's language
 
 
 class _Literal(str):
@@ -100,7 +104,7 @@ def dump_comment(comment: CommentFile) -> str:
         _check_text(name, getattr(comment, name))
     for name in FIELDS[:-1]:
         value = getattr(comment, name)
-        if name == "website" and value is None:
+        if name in ("website", "lang") and value is None:
             continue
         lines.append(f"{name}: {_scalar(value)}")
     body = yaml.dump(
@@ -218,6 +222,13 @@ def read_comment(path: Path, diag: Diagnostics) -> CommentFile | None:
         message = f"id '{comment.id}' must match the file name: rename it to {comment.id}.yaml"
         diag.error(path, doc.line_of("id"), message)
         return None
+    if comment.lang is not None and not LANG_TAG.match(comment.lang):
+        message = (
+            f"lang '{comment.lang}' is not a language tag: write one like 'en', 'de' or 'pt-BR',"
+            " or remove the line (the comment is then in its post's language)"
+        )
+        diag.error(path, doc.line_of("lang"), message)
+        return None
     if comment.post != path.parent.name:
         diag.error(path, doc.line_of("post"), f"post '{comment.post}' must match its folder")
         return None
@@ -248,5 +259,6 @@ def to_model(comment: CommentFile, source: Path, html: str) -> Comment:
         parent=comment.parent,
         website=comment.website,
         staff=comment.staff,
+        lang=comment.lang,
         html=html,
     )

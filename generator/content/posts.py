@@ -12,7 +12,7 @@ from generator.content.fields import Fields, read_problems
 from generator.content.discover import bundle_files
 from generator.content.frontmatter import FrontMatter, parse
 from generator.diagnostics import Problem
-from generator.markdown import render_post
+from generator.markdown_fast import render_body
 from generator.model import Page, Post, Rendered
 from generator.nofollow import OUTSIDE, UnsafeFile, inside, read_bytes
 from generator.urls import slugify
@@ -75,7 +75,7 @@ def _read(path: Path, root: Path) -> tuple[str, FrontMatter, list[Problem], byte
 
 def _render(fields: Fields, folder: Path | None, lang: str) -> Rendered:
     fm = fields.fm
-    rendered, warnings = render_post(fm.body, folder, fm.body_line, lang)
+    rendered, warnings = render_body(fm.body, folder, fm.body_line, lang)
     for line, message in warnings:
         fields.warning(line, message)
     if not fm.body.strip():

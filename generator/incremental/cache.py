@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 import generator
+from generator import markdown_fast
 from generator.config import Config
 from generator.content.authors import render_bio
 from generator.content.comments import CommentFile, read_comment
@@ -90,10 +91,13 @@ def _versions(names: tuple[str, ...]) -> list[str]:
 
 
 def code_version() -> str:
-    """Changes whenever the generator's code or a rendering library changes."""
+    """Changes whenever the generator's code, a rendering library or the Markdown engine
+    that post bodies try first (markdown_fast.engine) changes."""
     package = Path(generator.__file__).parent
     sources = sorted(package.rglob("*.py"))
-    return _hash(*_versions(_LIBRARIES), *(p.read_bytes() for p in sources))
+    engine = markdown_fast.engine()
+    libraries = _LIBRARIES + (("markdown-it-pyrs",) if engine != "reference" else ())
+    return _hash(*_versions(libraries), f"engine={engine}", *(p.read_bytes() for p in sources))
 
 
 def files_key(paths: list[Path]) -> str:

@@ -76,12 +76,12 @@ class _EntryLanguage:
         return item
 
 
-# (post URL, rss) -> its entry: a post is in up to a dozen feeds (site, authors, tags,
-# department) and its entry is the same in each. One per build: the Renderer owns it.
-Entries = Memo[tuple[str, bool], "FeedEntry"]
+# (post URL, rss, full content) -> its entry: a post is in up to a dozen feeds (site, authors,
+# tags, department) and its entry is the same in each. One per build: the Renderer owns it.
+Entries = Memo[tuple[str, bool, bool], "FeedEntry"]
 
 
-def _entry(site: Site, post: Post, rss: bool) -> FeedEntry:
+def _entry(site: Site, post: Post, rss: bool, full: bool) -> FeedEntry:
     from feedgen.entry import FeedEntry
     from feedgen.ext.dc import DcEntryExtension
 
@@ -106,7 +106,7 @@ def _entry(site: Site, post: Post, rss: bool) -> FeedEntry:
         entry.category(term=tag)
     if post.summary:
         entry.summary(post.summary)
-    if config.feeds.full_content:
+    if full:
         entry.content(absolutize(post.html, link), type="CDATA" if rss else "html")
     return entry
 
@@ -116,12 +116,14 @@ def _newest(posts: Sequence[Post]) -> dt.datetime:
 
 
 def posts_feed(
-    site: Site, feed: Feed, posts: Sequence[Post], page_url: str, entries: Entries
+    site: Site, feed: Feed, posts: Sequence[Post], page_url: str, entries: Entries, full: bool
 ) -> bytes:
+    """A feed of ``posts``: with ``full``, each entry carries the post's HTML, else only its
+    summary (config.FeedsConfig.full)."""
     generator = _generator(site, feed, _newest(posts), page_url)
     rss = feed.kind == "rss"
     for post in posts:
-        entry = entries.get((post.url, rss), lambda: _entry(site, post, rss))  # noqa: B023
+        entry = entries.get((post.url, rss, full), lambda: _entry(site, post, rss, full))  # noqa: B023
         generator.add_entry(entry, order="append")
     if feed.kind == "rss":
         return bytes(generator.rss_str(pretty=True))

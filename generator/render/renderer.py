@@ -51,7 +51,9 @@ class Renderer:
                 return template.render(values).encode("utf-8")
         if output.renderer in ("atom", "rss"):
             page_url = output.url.removesuffix("feed.xml").removesuffix("rss.xml") or "/"
-            return feeds.posts_feed(site, context["feed"], context["posts"], page_url, self.entries)
+            return feeds.posts_feed(
+                site, context["feed"], context["posts"], page_url, self.entries, context["full"]
+            )
         if output.renderer == "comments_atom":
             title = self.strings.get(lang, "comment_feed_entry")
             return feeds.comments_feed(site, context["feed"], context["comments"], title)
@@ -158,11 +160,22 @@ def _render_slice(indexes: Iterable[int]) -> RenderResult:
             continue
         name = output_file(output.url)
         folder, _, _ = name.rpartition("/")
-        os.makedirs(f"{base}/{folder}", exist_ok=True)  # strings: one call per file, no Paths
+        _make_folder(f"{base}/{folder}")
         with open(f"{base}/{name}", "wb") as handle:
             handle.write(data)
         written.append((name, hashlib.blake2b(data, digest_size=16).hexdigest()))
     return written, problems
+
+
+def _make_folder(path: str) -> None:
+    """``os.makedirs(path, exist_ok=True)`` in one system call where the parent exists, as it
+    mostly does (outputs come roughly in order): makedirs looks at the parent first."""
+    try:
+        os.mkdir(path)
+    except FileExistsError:
+        pass
+    except FileNotFoundError:
+        os.makedirs(path, exist_ok=True)
 
 
 def _render_share(worker: int) -> RenderResult:

@@ -180,13 +180,26 @@ def make_environment(
 
     @pass_context
     def card(
-        context: Context, post: Post, level: int = 2, featured: bool = False, eager: bool = False
+        context: Context,
+        post: Post,
+        level: int = 2,
+        featured: bool = False,
+        eager: bool = False,
+        pinned: bool = False,
     ) -> Markup:
         """A post's card (partials/card.html). ``eager`` loads the card's image at once; a card
-        without an image is the same either way, so both share one rendering."""
+        without an image is the same either way, so both share one rendering. ``pinned``: the
+        listing puts sticky posts first (the home page), so a sticky post's card says so."""
         eager = eager and bool(post.image)
+        pinned = pinned and post.sticky
         return fragment(
-            context, "partials/card.html", post=post, level=level, featured=featured, eager=eager
+            context,
+            "partials/card.html",
+            post=post,
+            level=level,
+            featured=featured,
+            eager=eager,
+            pinned=pinned,
         )
 
     def teaser_attributes(post: Post, sizes: str) -> Markup:

@@ -333,5 +333,14 @@ async ({roots, allowed}) => {
 """
 
 
-def allowed_for_probe() -> dict[str, list[str]]:
-    return {tag: sorted(ALLOWED_ATTRIBUTES.get(tag, frozenset())) for tag in ALLOWED_TAGS}
+# What the theme itself puts around a commenter's name: a link to the website, or <bdi>; both
+# isolate the name's direction (dir=auto), so bidi controls in it cannot reverse the page.
+NAME_MARKUP = {"a": frozenset({"href", "rel", "dir"}), "bdi": frozenset()}
+
+
+def allowed_for_probe(*, names: bool = False) -> dict[str, list[str]]:
+    """The allow-list for the probe; ``names``: the roots include comment names."""
+    allowed = {tag: set(ALLOWED_ATTRIBUTES.get(tag, frozenset())) for tag in ALLOWED_TAGS}
+    for tag, attributes in NAME_MARKUP.items() if names else ():
+        allowed.setdefault(tag, set()).update(attributes)
+    return {tag: sorted(attributes) for tag, attributes in allowed.items()}

@@ -134,3 +134,39 @@ def test_no_horizontal_scrolling_at_390px(
                            .slice(0, 5).map(e => e.outerHTML.slice(0, 120))})"""
     )
     assert widths["scroll"] <= 390, widths
+
+
+def test_a_wrapped_task_list_item_hangs_under_its_text(
+    live_site: LiveSite, new_page: NewPage
+) -> None:
+    """The second line of a long task starts where the first line's text starts, not under the
+    checkbox (at 390 px every task of the sample posts wraps)."""
+    pages = sorted(live_site.out.glob("20*/*/*/index.html"))
+    with_tasks = [p for p in pages if 'class="contains-task-list"' in p.read_text("utf-8")]
+    assert with_tasks, "the sample site needs a post with a task list"
+    path = "/" + with_tasks[0].parent.relative_to(live_site.out).as_posix() + "/"
+    watched = new_page(viewport={"width": 390, "height": 844}, is_mobile=True)
+    watched.goto(live_site.url(path))
+    lines = watched.page.evaluate(
+        """() => [...document.querySelectorAll('.task-list-item label')].map(label => {
+             const box = label.querySelector('input').getBoundingClientRect();
+             const texts = document.createTreeWalker(label, NodeFilter.SHOW_TEXT);
+             const starts = [];  // the left edge of each line: where the text goes back left
+             let previous = Infinity;
+             for (let node = texts.nextNode(); node; node = texts.nextNode()) {
+               const range = document.createRange();
+               range.selectNodeContents(node);
+               for (const r of range.getClientRects()) {
+                 if (!r.width) continue;
+                 if (r.left < previous) starts.push(Math.round(r.left));
+                 previous = r.left;
+               }
+             }
+             return {checkbox: Math.round(box.right), starts};
+           })"""
+    )
+    wrapped = [line for line in lines if len(line["starts"]) > 1]
+    assert wrapped, lines
+    for line in wrapped:
+        assert len(set(line["starts"])) == 1, lines
+        assert line["checkbox"] <= line["starts"][0], lines

@@ -58,7 +58,7 @@ def test_imported_comments_pass_the_xss_oracle(imported_site: LiveSite, browser:
             PROBE,
             {
                 "roots": "#comments .comment-body, #comments .comment-name",
-                "allowed": allowed_for_probe(),
+                "allowed": allowed_for_probe(names=True),
             },
         )
     finally:

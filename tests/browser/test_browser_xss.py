@@ -157,3 +157,22 @@ def test_rendered_comments_in_chromium(start: int, probe: Probe) -> None:
                 )
     assert result["elements"] >= len(fragments), result
     assert not problems, "\n".join(problems)
+
+
+@pytest.mark.browser
+def test_comment_site_paths_stay_on_the_site(probe: Probe) -> None:
+    """Comments may link to "/2026/02/post/": Chromium's own URL parser must resolve every link
+    the renderer makes from a path on this site, or from an attempt to leave it, to this origin."""
+    from test_content import OFF_SITE_PATHS
+
+    targets = ["/2026/02/cloud-api-v2-migration/", "</a b/>", *OFF_SITE_PATHS]
+    fragments = [(str(n), render(f"[x]({t})")) for n, t in enumerate(targets)]
+    url = f"{ORIGIN}/site-paths.html"
+    probe.pages[url] = "".join(f'<div data-case="{n}">{html}</div>' for n, html in fragments)
+    page = probe.context.new_page()
+    try:
+        page.goto(url, wait_until="load")
+        hrefs = page.evaluate("[...document.querySelectorAll('a')].map(a => a.href)")
+    finally:
+        page.close()
+    assert hrefs == [f"{ORIGIN}/2026/02/cloud-api-v2-migration/", f"{ORIGIN}/a%20b/"]

@@ -28,6 +28,7 @@ import yaml
 from browser.builtsite import REPO, LiveSite, copy_sample, payload_file, serve_site
 from browser.conftest import read_queue
 from browser.domoracle import (
+    NAME_MARKUP,
     PROBE,
     RECORDERS,
     allowed_for_probe,
@@ -187,9 +188,10 @@ def test_every_comment_is_published_as_inert_markup(published: Published) -> Non
     for kind, elements in regions(html, {"comment-body", "comment-name"}):
         if kind == "comment-body":
             problems = element_violations(elements)
-        else:  # the name: text, or the template's link to the website
+        else:  # the name: text, in the template's link to the website or <bdi>
             problems = element_violations(elements, allow_list=False)
-            problems += [f"element <{el.tag}> in a name" for el in elements if el.tag != "a"]
+            extra = [el.tag for el in elements if el.tag not in NAME_MARKUP]
+            problems += [f"element <{tag}> in a name" for tag in extra]
         found += [f"{kind}: {p}" for p in problems]
     assert not found, "\n".join(found)
 
@@ -292,7 +294,7 @@ def test_the_post_in_chromium(published: Published, browser: Any) -> None:
             PROBE,
             {
                 "roots": "#comments .comment-body, #comments .comment-name",
-                "allowed": allowed_for_probe(),
+                "allowed": allowed_for_probe(names=True),
             },
         )
     finally:

@@ -256,3 +256,22 @@ def test_form_posts_are_still_plain_form_posts(intake: Intake) -> None:
         }
         sock.sendall(head("POST", "/comments", headers) + body)
         assert read_answer(sock).status == 303
+
+
+def test_waitress_is_pinned_to_the_major_version_server_py_is_built_on() -> None:
+    """server.py subclasses waitress internals (channel, parser, tasks): a new major version
+    must be checked against these tests before anyone installs it."""
+    import tomllib
+    from importlib.metadata import version
+
+    from packaging.requirements import Requirement
+
+    pyproject = tomllib.loads((Path(__file__).parents[2] / "pyproject.toml").read_text("utf-8"))
+    waitress = [
+        Requirement(line)
+        for line in pyproject["project"]["dependencies"]
+        if Requirement(line).name == "waitress"
+    ]
+    assert len(waitress) == 1
+    assert waitress[0].specifier.contains(version("waitress"))
+    assert not waitress[0].specifier.contains("4.0")

@@ -42,7 +42,9 @@ def test_dialogue_queue_overrides_site_yaml(site: Site, tmp_path: Path) -> None:
     assert approve.code == 0, approve.err
     assert [p.stem for p in elsewhere.comment_files()] == [cid]  # written into that checkout
     assert [c.status for c in stored(site)] == ["approved"]
-    assert not (elsewhere.root / ".dialogue").exists()  # no local queue was made on the way
+    # No local queue was made on the way (.dialogue/tmp/, where comment files are written
+    # before they are renamed into content/, is left empty).
+    assert [p for p in (elsewhere.root / ".dialogue").rglob("*") if not p.is_dir()] == []
 
 
 def test_publish_writes_what_a_checkout_lacks_and_is_idempotent(site: Site, tmp_path: Path) -> None:

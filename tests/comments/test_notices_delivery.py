@@ -73,6 +73,8 @@ def test_post_authors_hear_of_a_new_comment_once_the_digest_window_closes(
     assert message.message["Auto-Submitted"] == "auto-generated"
     # the raw header: a folded one would be an encoded word that mail programs can't use
     assert b"\nList-Unsubscribe: <https://blog.example.com/comments/unsubscribe?t=" in message.raw
+    body = message.raw.split(b"\r\n\r\n", 1)[1] if b"\r\n\r\n" in message.raw else message.raw
+    assert max(len(line) for line in body.splitlines()) <= 76  # quoted-printable's limit
     unsubscribe = str(message.message["List-Unsubscribe"])
     assert unsubscribe.startswith("<https://blog.example.com/comments/unsubscribe?t=")
     assert message.message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
