@@ -65,7 +65,10 @@ def build(
     jobs: int | None = None,
     write: bool = True,
     clean: bool = False,
+    refresh_search: bool = True,
 ) -> BuildReport:
+    """``refresh_search=False`` keeps the search index the output has, if any, even when posts
+    changed (``serve`` between saves: Pagefind indexes 10,000 posts in a minute)."""
     started = time.perf_counter()
     report = BuildReport(Diagnostics(root))
     diag = report.diag
@@ -100,7 +103,11 @@ def build(
             diag.extend(problems)
             if not write:  # check: every page is rendered; do their links lead somewhere?
                 diag.extend(link_problems(config, plan.todo, staging, [*plan.keys, *plan.assets]))
-            indexed = index_search(site, theme, tree, plan, cache.bodies, diag) if write else []
+            indexed = (
+                index_search(site, theme, tree, plan, cache.bodies, diag, refresh=refresh_search)
+                if write
+                else []
+            )
             if diag.errors:
                 return report
             if write:

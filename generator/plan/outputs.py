@@ -90,7 +90,8 @@ def comments_feed(site: Site) -> Feed:
 def post_comments_feed(post: Post) -> Feed:
     """The comments on one post (Atom, beside the post: its feed.xml); not in feeds.opml."""
     label = "Kommentare zu „{}“" if post.lang == "de" else "Comments on “{}”"
-    return Feed(label.format(post.title), f"{post.url}feed.xml", "atom", post.url, "")
+    short = "Kommentare" if post.lang == "de" else "Comments"
+    return Feed(label.format(post.title), f"{post.url}feed.xml", "atom", post.url, "", short)
 
 
 def _feed_output(site: Site, feed: Feed, posts: Sequence[Post], site_feed: bool = False) -> Output:
@@ -110,7 +111,7 @@ def _post_outputs(site: Site, only: Collection[str] | None = None) -> Iterator[O
         if only is not None and post.url not in only:
             continue
         comments = site.comments.get(post.slug, ())
-        talk = (post_comments_feed(post),) if comments or comments_open(site, post) else ()
+        talk = (post_comments_feed(post),) if comments else ()  # offered once there is talk
         context = {
             "post": post,
             "authors": tuple(site.authors[a] for a in post.author_ids),

@@ -21,6 +21,7 @@ class Feed:
     kind: str = "atom"  # 'atom' or 'rss'
     page: str = "/"  # the HTML page whose posts (or comments) it carries
     group: str = "site"  # where feeds.opml lists it: site, authors, tags, departments; or none
+    short: str = ""  # what its own page calls it, where the title would repeat the page's
 
     @property
     def mime(self) -> str:

@@ -151,13 +151,15 @@ def update_index(
     known: dict[str, tuple[str, str]],
     swapping: bool,
     bodies: BodyStore | None,
+    *,
+    refresh: bool = True,
 ) -> tuple[dict[str, str], list[Problem]]:
     """Make ``/pagefind/`` current; returns its files (name -> manifest signature) and problems.
 
     ``known`` is what the output holds (the manifest's entries of files still there). When the
-    key is unchanged the files stay where they are (or, when the build swaps in a whole new
-    folder, are linked into it); otherwise Pagefind writes a new bundle into ``staging`` and the
-    build's commit removes the old files.
+    key is unchanged, or ``refresh`` is off and there is an index, the files stay where they
+    are (or, when the build swaps in a whole new folder, are linked into it); otherwise
+    Pagefind writes a new bundle into ``staging`` and the build's commit removes the old files.
     """
     binary = pagefind_binary()
     if binary is None or not binary.is_file():
@@ -165,13 +167,14 @@ def update_index(
         return {}, [Problem("site.yaml", 0, message, "warning")]
     signature = SIGNATURE + search_key(site, binary, names)
     old = [name for name, (sign, _) in known.items() if sign.startswith(SIGNATURE)]
-    if old and all(known[name][0] == signature for name in old):
+    unchanged = all(known[name][0] == signature for name in old)
+    if old and (unchanged or not refresh):
         if swapping:  # the new output folder replaces the old one: take the files along
             for name in old:
                 target = staging / name
                 target.parent.mkdir(parents=True, exist_ok=True)
                 os.link(out / name, target)
-        return dict.fromkeys(old, signature), []
+        return {name: known[name][0] for name in old}, []
     bundle = staging / FOLDER
     with tempfile.TemporaryDirectory(prefix="dialogue-search-") as temporary:
         documents = Path(temporary)
@@ -194,13 +197,16 @@ def index_search(
     plan: Plan,
     bodies: BodyStore | None,
     diag: Diagnostics,
+    *,
+    refresh: bool = True,
 ) -> list[str]:
     """The search index as a step of the build: its files join ``plan.assets`` (so the write
-    keeps them, and removes an old index's); returns those made anew in the staging folder."""
+    keeps them, and removes an old index's); returns those made anew in the staging folder.
+    ``refresh=False`` keeps an index the output has even when posts changed (see update_index)."""
     names = labels(Strings(theme.i18n_dirs), site.config.language)
     swapping = plan.everything or not tree.output.is_dir()
     index, problems = update_index(
-        site, names, tree.staging, tree.output, plan.previous, swapping, bodies
+        site, names, tree.staging, tree.output, plan.previous, swapping, bodies, refresh=refresh
     )
     diag.extend(problems)
     plan.assets.update(index)

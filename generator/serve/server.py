@@ -100,7 +100,15 @@ class Session:
         self.app.hub.idle.clear()
         started = time.perf_counter()
         try:
-            report = build(self.root, self.options, base_url=self.url, output_dir=OUTPUT_DIR)
+            # The search index is made by the first build and kept while serving: Pagefind
+            # reindexes every post for any change (a minute at 10,000 posts).
+            report = build(
+                self.root,
+                self.options,
+                base_url=self.url,
+                output_dir=OUTPUT_DIR,
+                refresh_search=self.config is None,
+            )
             report.seconds = time.perf_counter() - started  # failed builds leave it at 0
             return report
         except Exception as exc:  # a bug in the build must not end the writer's session

@@ -19,7 +19,11 @@ pytestmark = pytest.mark.browser
 
 SCREENSHOTS = Path("/work/team")
 PROVIDERS = re.compile(r"youtube|ytimg|googlevideo|vimeo|vimeocdn|soundcloud|sndcdn", re.I)
-PLAYER = "<!doctype html><title>player</title><p>player</p>"
+PLAYER = (  # what the test serves in the provider's place
+    "<!doctype html><title>player</title><body style='margin:0;display:grid;place-items:center;"
+    "height:100vh;background:#000;color:#fff;font:20px sans-serif'><p>Player (a local stand-in"
+    " for youtube-nocookie.com in this test)</p>"
+)
 
 
 def _embed_post(live_site: LiveSite) -> str:

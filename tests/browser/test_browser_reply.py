@@ -31,7 +31,7 @@ def test_reply_to_a_comment_without_javascript(
     assert not page.locator("form.comment-form fieldset.reply-to").evaluate(shown)
     assert page.locator("button.comment-reply").first.is_hidden()
 
-    target.locator("label.comment-reply-link").click()
+    target.locator("label.comment-reply").click()
     assert choice.is_checked()
     form = page.locator("form.comment-form")
     assert form.locator("fieldset.reply-to").evaluate(shown)  # says what the answer is to
@@ -47,7 +47,7 @@ def test_reply_to_a_comment_without_javascript(
     with page.expect_navigation(wait_until="load"):
         form.locator("[type=submit]").click()
     assert page.url == f"{post_url}?comment=received#comment-status"
-    rows = [r for r in read_queue(live_site.config.queue_path) if r["body"] == body]
+    rows = [r for r in read_queue(live_site.config) if r["body"] == body]
     assert len(rows) == 1 and rows[0]["parent"] == parent, rows
     assert not watched.errors, watched.errors
 
@@ -58,7 +58,7 @@ def test_with_javascript_the_form_moves_instead(
     watched = new_page()
     page = watched.page
     watched.goto(live_site.url(sample.post["path"]))
-    assert page.locator("label.comment-reply-link").first.is_hidden()
+    assert page.locator("label.comment-reply").first.is_hidden()
     assert page.locator("fieldset.reply-to").is_hidden()
     target = page.locator("article.comment").nth(1)
     parent = (target.get_attribute("id") or "").removeprefix("comment-")

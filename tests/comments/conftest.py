@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from comment_site import Intake, Site, make_site, start_intake, stop_intake
 from notice_site import restart_clock
+from receivers import Mailbox, Webhooks, mailbox, webhooks
 
 BACKENDS = ("sqlite", "postgresql")
 
@@ -63,3 +64,18 @@ def fresh_intake(site: Site) -> Iterator[Intake]:
     server = start_intake(site)
     yield server
     stop_intake(server)
+
+
+# The real SMTP server and webhook receiver of the notice tests (receivers.py).
+
+
+@pytest.fixture
+def mail() -> Iterator[Mailbox]:
+    with mailbox() as box:
+        yield box
+
+
+@pytest.fixture
+def hooks() -> Iterator[Webhooks]:
+    with webhooks() as receiver:
+        yield receiver

@@ -12,22 +12,10 @@ from collections.abc import Iterator
 import pytest
 from comment_site import Intake, Site, comment, run_cli, start_intake, stop_intake, stored
 from notice_site import SALES_POST, at, configure, notify, sending_log
-from receivers import Mailbox, Webhooks, mailbox, webhooks
+from receivers import Mailbox, Webhooks
 
 READER = "eve.reader@example.org"
 AS_MOD = {"DIALOGUE_MODERATOR": "mod"}
-
-
-@pytest.fixture
-def mail() -> Iterator[Mailbox]:
-    with mailbox() as box:
-        yield box
-
-
-@pytest.fixture
-def hooks() -> Iterator[Webhooks]:
-    with webhooks() as receiver:
-        yield receiver
 
 
 @pytest.fixture

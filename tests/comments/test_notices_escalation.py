@@ -5,28 +5,14 @@ appears in each one's daily digest until it is decided. Time moves by DIALOGUE_N
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 from zoneinfo import ZoneInfo
 
-import pytest
 from comment_site import Site, add_comment, run_cli
 from notice_site import SALES_POST, configure, notify, sending_log, started
-from receivers import Mailbox, Webhooks, mailbox, webhooks
+from receivers import Mailbox, Webhooks
 
 BERLIN = ZoneInfo("Europe/Berlin")  # the test site's time zone (the default)
 STAFF = ["bob@example.com", "carol@example.com", "mod@example.com"]
-
-
-@pytest.fixture
-def mail() -> Iterator[Mailbox]:
-    with mailbox() as box:
-        yield box
-
-
-@pytest.fixture
-def hooks() -> Iterator[Webhooks]:
-    with webhooks() as receiver:
-        yield receiver
 
 
 def iso(moment: dt.datetime) -> str:

@@ -11,25 +11,12 @@ import socket
 import subprocess
 import threading
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from comment_site import Site, add_comment, comment, start_intake, stop_intake, stored
 from notice_site import at, configure, notify, notify_process, sending_log, started
-from receivers import Mailbox, Webhooks, mailbox, webhooks
-
-
-@pytest.fixture
-def mail() -> Iterator[Mailbox]:
-    with mailbox() as box:
-        yield box
-
-
-@pytest.fixture
-def hooks() -> Iterator[Webhooks]:
-    with webhooks() as receiver:
-        yield receiver
+from receivers import Mailbox, Webhooks, mailbox
 
 
 def closed_port() -> int:

@@ -115,3 +115,28 @@ def test_a_failing_pagefind_fails_the_build_and_keeps_the_site(run_cli: RunCli, 
     assert code == 1
     assert "site.yaml: search index not built: Pagefind: disk full" in stderr
     assert stamps(site / "public") == before
+
+
+def test_serve_keeps_the_index_between_saves(run_cli: RunCli, site: Path) -> None:
+    """``serve`` builds with refresh_search=False after its first build: an edit re-renders
+    the post but keeps the index (Pagefind takes a minute at 10,000 posts); ``build`` then
+    brings it up to date."""
+    import datetime as dt
+
+    from sitetools import FIXED_NOW
+
+    from generator.assemble import BuildOptions
+    from generator.build import build as build_site
+
+    build(run_cli, site)
+    before = stamps(site / "public" / "pagefind")
+    file = site / BUNDLE_POST
+    file.write_text(file.read_text("utf-8") + "\nA paragraph about basalt.\n", "utf-8")
+    options = BuildOptions(now=dt.datetime.fromisoformat(FIXED_NOW))
+    report = build_site(site, options, jobs=1, refresh_search=False)
+    assert report.ok, [str(p) for p in report.diag.problems]
+    assert "basalt" in (site / "public/2026/09/bundle-post/index.html").read_text("utf-8")
+    assert stamps(site / "public" / "pagefind") == before
+    build(run_cli, site)
+    record = next(r for r in fragments(site / "public", "en").values() if "bundle" in str(r["url"]))
+    assert "basalt" in str(record["content"])

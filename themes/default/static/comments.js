@@ -44,7 +44,7 @@
   }
 
   // The buttons below take over from the no-JavaScript reply choice.
-  document.querySelectorAll(".comment-reply-link,.reply-to").forEach(function (n) { n.hidden = true; });
+  document.querySelectorAll("label.comment-reply,.reply-to").forEach(function (n) { n.hidden = true; });
   cancel.addEventListener("click", function () { place(home, ""); });
   document.querySelectorAll("button.comment-reply[data-parent]").forEach(function (button) {
     button.hidden = false;
