@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator.media.cards import OG_IMAGE, card_key, make_picture
+from generator.media.cards import card_key, make_picture, og_image
 from generator.media.variants import VariantCache, is_raster, variant_name
 from generator.model import Page, Post, Site
 from generator.workers import can_fork, fork_map
@@ -55,8 +55,9 @@ def media_files(site: Site, root: Path, *, make: bool, jobs: int = 1) -> list[Me
         teaser = post.source.parent / post.image if post.image else None
         digest = variants.digest(teaser) if teaser and is_raster(teaser.name) else ""
         key = card_key(site, post, digest)
-        made = folder / "cards" / f"{key}.jpg"
-        files.append(MediaFile(made, post.url.lstrip("/") + OG_IMAGE, f"card:{key}"))
+        name = og_image(post)
+        made = folder / "cards" / f"{key}{Path(name).suffix}"
+        files.append(MediaFile(made, post.url.lstrip("/") + name, f"card:{key}"))
         if make and not made.is_file():
             missing.append((index, made))
     if missing:
