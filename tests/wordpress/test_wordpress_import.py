@@ -15,7 +15,7 @@ import yaml
 from browser.domoracle import violations
 
 from generator.content.frontmatter import parse
-from generator.markdown import render_comment
+from generator.markdown.comments import render_comment
 from wordpress.wxr_site import (
     COMMENTER_EMAILS,
     dialogue,
