@@ -6,7 +6,7 @@ For every line of tests/payloads/pathological_markdown.txt: the best of ``--repe
 (``render_comment``, the production configuration), the peak of memory allocated while
 rendering (tracemalloc), and markdown-it's inline token steps per character of input (what
 tests/test_content.py::test_comment_renderer_pathological_input bounds). ``--uncapped`` renders
-without the caps of generator/markdown_caps.py, for comparison. The target (shared/payloads/
+without the caps of generator/markdown/caps.py, for comparison. The target (shared/payloads/
 README.md) is under 1 s and 50 MB each; the exit status is 1 when a body misses it.
 """
 
@@ -26,7 +26,7 @@ sys.path.insert(0, str(REPO / "tests"))
 from markdown_it.parser_inline import ParserInline  # noqa: E402
 from test_content import PATHOLOGICAL, generate  # noqa: E402
 
-from generator import markdown, markdown_caps  # noqa: E402
+from generator.markdown import caps, comments  # noqa: E402
 
 TARGET_SECONDS = 1.0
 TARGET_BYTES = 50 * 1024 * 1024
@@ -43,7 +43,7 @@ def steps_per_char(body: str) -> float:
 
     ParserInline.skipToken = counted  # type: ignore[method-assign]
     try:
-        markdown.render_comment(body)
+        comments.render_comment(body)
     finally:
         ParserInline.skipToken = skip_token  # type: ignore[method-assign]
     return steps[0] / len(body)
@@ -51,10 +51,10 @@ def steps_per_char(body: str) -> float:
 
 def uncap() -> None:
     """The renderer as it was before the caps: no container cap, markdown-it's own link rule."""
-    markdown_caps.cap_link_depth = lambda md: None  # type: ignore[assignment]
-    markdown.cap_containers = lambda body: body  # type: ignore[assignment]
-    markdown.cap_link_depth = markdown_caps.cap_link_depth
-    markdown._comment_parser.cache_clear()
+    caps.cap_link_depth = lambda md: None  # type: ignore[assignment]
+    comments.cap_containers = lambda body: body  # type: ignore[assignment]
+    comments.cap_link_depth = caps.cap_link_depth
+    comments._comment_parser.cache_clear()
 
 
 def measure(render: Callable[[str], str], body: str, repeat: int) -> tuple[float, int]:
@@ -73,17 +73,17 @@ def measure(render: Callable[[str], str], body: str, repeat: int) -> tuple[float
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--repeat", type=int, default=5, help="renders per body (best counts)")
-    parser.add_argument("--uncapped", action="store_true", help="without markdown_caps")
+    parser.add_argument("--uncapped", action="store_true", help="without markdown/caps.py")
     args = parser.parse_args()
     if args.uncapped:
         uncap()
-    markdown.render_comment("warm up")
+    comments.render_comment("warm up")
     missed = 0
     print(f"{'seconds':>8} {'MB':>6} {'steps/char':>10}  body")
     for expr, note in PATHOLOGICAL:
         body = generate(expr)
         per_char = steps_per_char(body)
-        seconds, peak = measure(markdown.render_comment, body, args.repeat)
+        seconds, peak = measure(comments.render_comment, body, args.repeat)
         over = seconds >= TARGET_SECONDS or peak >= TARGET_BYTES
         missed += over
         flag = "  !!! over target" if over else ""

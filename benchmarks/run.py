@@ -16,9 +16,11 @@ beside the corpora; --out-on picks one):
   hugo      (--hugo) the site in benchmarks/hugo/ over the same content/posts, with the usual
             and the tuned home template: cold (public/, resources/ and the cache dir removed),
             warm (run again) and one-edit (the same body edit);
-  paired    (--hugo --paired ROUNDS) then ROUNDS of cold builds of all three side by side, in a
-            rotating order, and the median of the rounds' ratios: this machine's speed drifts
-            within minutes, and only builds that ran next to each other compare fairly.
+  paired    (--hugo --paired ROUNDS) then ROUNDS of cold builds side by side, in a rotating
+            order, and the median of the rounds' ratios: this machine's speed drifts within
+            minutes, and only builds that ran next to each other compare fairly. Beside the two
+            Hugo variants, "hugo search": Hugo usual and then Pagefind over its post pages, what
+            a Hugo site with search runs (Dialogue's cold build indexes its posts too).
 
 Wall time is measured around the process; "peak MB" is the largest resident set of any single
 process of the run (GNU time's %M, which is ru_maxrss: per process, not the sum of a process
@@ -531,7 +533,8 @@ def hugo_site(root: Path, variant: str) -> Path:
 
 
 class Hugo:
-    """One Hugo variant set up beside the corpus; ``run`` builds it once (cold: from nothing)."""
+    """One Hugo variant set up beside the corpus; ``run`` builds it once (cold: from nothing).
+    The variant "search" is the usual one followed by Pagefind over its output."""
 
     def __init__(self, root: Path, out_base: Path, variant: str) -> None:
         self.site = hugo_site(root, variant)
@@ -561,7 +564,24 @@ class Hugo:
         run = measure(self.cmd, self.site, sample=sample)
         if run.returncode != 0:
             raise SystemExit(f"hugo failed:\n{run.stdout}\n{run.stderr}")
+        if self.site.name == "hugo-search":
+            indexed = measure([str(pagefind()), "--site", str(self.out), "--silent"], self.site)
+            if indexed.returncode != 0:
+                raise SystemExit(f"pagefind failed:\n{indexed.stdout}\n{indexed.stderr}")
+            run.seconds += indexed.seconds
+            run.peak_mb = max(run.peak_mb, indexed.peak_mb)
         return run
+
+
+def pagefind() -> Path:
+    """The Pagefind binary Dialogue's build runs (the same version for both tools)."""
+    sys.path.insert(0, str(REPO))
+    from generator.render.search import pagefind_binary
+
+    binary = pagefind_binary()
+    if binary is None:
+        raise SystemExit("Pagefind is missing: pip install 'pagefind[bin]'")
+    return binary
 
 
 def run_hugo(root: Path, out_base: Path, variant: str, args: argparse.Namespace) -> list[Step]:
@@ -607,6 +627,8 @@ def run_hugo(root: Path, out_base: Path, variant: str, args: argparse.Namespace)
 
 # --------------------------------------------------------------------------- paired cold builds
 
+HUGO_PAIRED = ("usual", "tuned", "search")
+
 
 def run_paired(
     root: Path, out_base: Path, args: argparse.Namespace, env: dict[str, str]
@@ -618,7 +640,7 @@ def run_paired(
     dialogue = Dialogue(root, out_base, args.jobs, False, env)
     builders: dict[str, Callable[[], Run]] = {
         "dialogue": dialogue.cold,
-        **{f"hugo {v}": partial(Hugo(root, out_base, v).run, True) for v in ("usual", "tuned")},
+        **{f"hugo {v}": partial(Hugo(root, out_base, v).run, True) for v in HUGO_PAIRED},
     }
     names = list(builders)
     rounds = []
@@ -628,16 +650,16 @@ def run_paired(
             seconds = {name: builders[name]().seconds for name in order}
             rounds.append(seconds)
             ours = seconds["dialogue"]
-            print(
-                f"  round {number + 1}: dialogue {ours:.2f} s, hugo usual "
-                f"{seconds['hugo usual']:.2f} s ({ours / seconds['hugo usual']:.2f}), hugo tuned "
-                f"{seconds['hugo tuned']:.2f} s ({ours / seconds['hugo tuned']:.2f})",
-                flush=True,
+            theirs = ", ".join(
+                f"hugo {v} {seconds[f'hugo {v}']:.2f} s ({ours / seconds[f'hugo {v}']:.2f})"
+                for v in HUGO_PAIRED
             )
+            load = os.getloadavg()[0]
+            print(f"  round {number + 1}: dialogue {ours:.2f} s, {theirs}; load {load:.1f}")
     finally:
         dialogue.cold_reset()
         shutil.rmtree(out_base, ignore_errors=True)
-    for variant in ("usual", "tuned"):
+    for variant in HUGO_PAIRED:
         ratios = [r["dialogue"] / r[f"hugo {variant}"] for r in rounds]
         print(
             f"  median of {len(ratios)} paired ratios, dialogue / hugo {variant}: "

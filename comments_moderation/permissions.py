@@ -30,6 +30,7 @@ class Team:
     moderators: tuple[str, ...]
     # post slug -> the moderators of its department (comments.department_moderators)
     post_department_moderators: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    posts: Mapping[str, posts_json.PostInfo] = field(default_factory=dict)  # from posts.json
 
     def may_moderate(self, who: str, post: str) -> bool:
         return (
@@ -80,6 +81,7 @@ def read_team(config: Config, diag: Diagnostics) -> Team | None:
             for slug, info in posts.items()
             if info.department in by_department
         },
+        posts=posts,
     )
 
 

@@ -11,14 +11,13 @@ from pathlib import Path
 from typing import Any
 
 from comments_moderation import publish, stats, terminal
-from comments_moderation.notices.audience import Directory, directory_from_site
+from comments_moderation.notices.audience import Directory, directory_from_team
 from comments_moderation.permissions import IdentityError, Team, identify, read_team
 from comments_moderation.queue import Ambiguous, NotFound, Queue, QueuedComment
 from comments_moderation.terminal import safe
 from generator import clock
 from generator.config import Config
 from generator.diagnostics import Diagnostics
-from generator.model import Site
 
 
 class Usage(Exception):
@@ -35,28 +34,13 @@ class Context:
     queue: Queue
     root: Path
     now: dt.datetime = field(default_factory=clock.now)  # DIALOGUE_NOW pins it
-    _site: Site | None = None
     _team: Team | None = None
     _directory: Directory | None = None
 
-    def site(self) -> Site:
-        """Posts and authors as a build reads them (the notices' directory needs them)."""
-        if self._site is None:
-            from generator.assemble import BuildOptions
-            from generator.build import read_site
-
-            diag = Diagnostics(self.root)
-            options = BuildOptions(drafts=True, future=True)
-            site = read_site(self.config, diag, options=options)
-            if site is None:
-                diag.report(sys.stderr)
-                raise SiteUnreadable
-            self._site = site
-        return self._site
-
     def forget_site(self) -> None:
-        """Read content/ again when next asked (a long-running command sees new posts)."""
-        self._site = self._team = self._directory = None
+        """Read the authors and posts.json again when next asked (a long-running command sees
+        new posts once the site is built again)."""
+        self._team = self._directory = None
 
     def keep_directory(self, directory: Directory) -> None:
         self._directory = directory
@@ -75,7 +59,7 @@ class Context:
 
     def directory(self) -> Directory:
         if self._directory is None:
-            self._directory = directory_from_site(self.site())
+            self._directory = directory_from_team(self.team(), self.config)
         return self._directory
 
     def moderator(self, by: str | None) -> str:

@@ -60,9 +60,11 @@ def cmd_migrate(ctx: Context, args: argparse.Namespace) -> int:
     print(
         f"{ctx.queue.describe()} -> {target.describe()}: {result.comments} comments copied "
         f"({result.comments_present} already there), {result.audit} audit entries copied "
-        f"({result.audit_present} already there){renumbered}"
+        f"({result.audit_present} already there){renumbered}; notices: {result.events} "
+        f"events not yet sent on, {result.optouts} opt-outs"
     )
     print("next: set DIALOGUE_QUEUE (or comments.queue) to the new queue on every host")
+    print("      (stop 'comments notify' on the old queue first: its sending log stays there)")
     return 0
 
 

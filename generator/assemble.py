@@ -17,7 +17,7 @@ from pathlib import Path
 from generator.config import Config
 from generator.content.comments import CommentFile, to_model
 from generator.diagnostics import Diagnostics
-from generator.markdown import render_comment
+from generator.markdown.comments import render_comment
 from generator.model import Author, Comment, Page, Post, Site, Taxon
 from generator.redirects import check_aliases
 from generator.urls import permalink, slugify

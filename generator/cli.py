@@ -67,7 +67,7 @@ def _comment_files_first(*, restore: bool) -> list[Problem]:
 
 def cmd_build(args: argparse.Namespace) -> int:
     from generator.build import build
-    from generator.markdown_fast import engine
+    from generator.markdown.fast import engine
     from generator.nofollow import UnsafeFile
 
     try:

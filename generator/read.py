@@ -11,7 +11,6 @@ import os
 from pathlib import Path
 from typing import NamedTuple
 
-from generator import markdown_fast
 from generator.config import Config
 from generator.content.authors import read_author
 from generator.content.comments import CommentFile, load_comments
@@ -20,6 +19,7 @@ from generator.content.posts import read_page
 from generator.diagnostics import Diagnostics
 from generator.incremental import Cache
 from generator.incremental.posts import Entry, IndexRecord, PostStore
+from generator.markdown import fast as markdown_fast
 from generator.model import Author, Page, Post
 from generator.workers import can_fork, fork_map
 

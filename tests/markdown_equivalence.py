@@ -28,8 +28,8 @@ if str(TESTS) not in sys.path:
     sys.path.insert(0, str(TESTS))
 
 from generator.content.frontmatter import parse  # noqa: E402
-from generator.markdown import render_post  # noqa: E402
-from generator.markdown_fast import fast_render  # noqa: E402
+from generator.markdown.fast import fast_render  # noqa: E402
+from generator.markdown.reference import render_post  # noqa: E402
 from generator.model import Rendered  # noqa: E402
 
 
@@ -77,7 +77,7 @@ def corpus_documents(folder: Path, posts: int = 150) -> Iterator[tuple[str, str]
 
 def spliced_documents(count: int, seed: int) -> Iterator[tuple[str, str]]:
     """Two to four fixture documents joined, some of them inside a quote, list or indentation:
-    constructs meeting that no fixture has (this found most of markdown_divergence's tests)."""
+    constructs meeting that no fixture has (this found most of divergence.py's tests)."""
     fixtures = [markdown for _, markdown in fixture_documents()]
     rng = random.Random(seed)
     for number in range(count):

@@ -17,7 +17,8 @@ from sitetools import PAYLOADS
 from generator.content.comments import CommentFile, dump_comment, read_comment
 from generator.content.frontmatter import decode, parse
 from generator.diagnostics import Diagnostics
-from generator.markdown import render_comment, render_post
+from generator.markdown.comments import render_comment
+from generator.markdown.reference import render_post
 from generator.urls import SLUG, output_file, paginated, slugify
 from generator.yamlsafe import INVALID, load_yaml
 
@@ -602,7 +603,7 @@ def test_comment_renderer_pathological_input(
     are in benchmarks/pathological.py)."""
     from markdown_it.parser_inline import ParserInline
 
-    from generator.markdown_caps import LINK_DEPTH, MAX_CONTAINERS
+    from generator.markdown.caps import LINK_DEPTH, MAX_CONTAINERS
 
     body = generate(expr)
     steps = []
@@ -636,14 +637,14 @@ def test_the_caps_change_nothing_in_ordinary_comments(body: str) -> None:
     without the caps."""
     from markdown_it import MarkdownIt
 
-    import generator.markdown as markdown
+    from generator.markdown import caps, comments, markup
 
     md = MarkdownIt("commonmark", {"html": False, "maxNesting": 20})
     md.enable("strikethrough")
     md.disable(["image", "heading", "lheading", "html_block", "html_inline", "reference"])
-    md.validateLink = markdown._link_check(markdown.COMMENT_SCHEMES, relative=False)  # type: ignore[method-assign,assignment]
+    md.validateLink = markup.link_check(comments.COMMENT_SCHEMES, relative=False)  # type: ignore[method-assign,assignment]
     uncapped = md.render(body)
-    capped = markdown._comment_parser().render(markdown.cap_containers(body))
+    capped = comments._comment_parser().render(caps.cap_containers(body))
     assert capped == uncapped
 
 

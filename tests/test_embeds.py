@@ -8,8 +8,8 @@ from html.parser import HTMLParser
 
 import pytest
 
-from generator.markdown import render_post
-from generator.markdown_embeds import find_embed, may_embed
+from generator.markdown.embeds import find_embed, may_embed
+from generator.markdown.reference import render_post
 
 YT = "dQw4w9WgXcQ"
 

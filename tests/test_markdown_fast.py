@@ -1,4 +1,4 @@
-"""The Markdown fast path (generator/markdown_fast.py): byte-identical to the reference
+"""The Markdown fast path (generator/markdown/fast.py): byte-identical to the reference
 renderer wherever it is taken, chosen and keyed as documented, never a crash."""
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ from markdown_equivalence import GEN_CORPUS, Tally, tally_all
 from sitetools import REPO, RunCli
 
 from generator.incremental.keys import code_version
-from generator.markdown import render_post
-from generator.markdown_fast import engine, fast_render, render_body
+from generator.markdown.fast import engine, fast_render, render_body
+from generator.markdown.reference import render_post
 from generator.model import Rendered
 
 needs_fast_engine = pytest.mark.skipif(
@@ -135,7 +135,7 @@ def test_without_markdown_it_pyrs_the_reference_renders(tmp_path: Path) -> None:
     for entry in packages.iterdir():
         if not entry.name.lower().startswith("markdown_it_pyrs"):
             (without / entry.name).symlink_to(entry)
-    show = "from generator.markdown_fast import engine, render_body\n"
+    show = "from generator.markdown.fast import engine, render_body\n"
     show += "print(engine(), render_body('# Hi')[0].html, end='')"
     result = subprocess.run(
         [sys.executable, "-S", "-c", show],

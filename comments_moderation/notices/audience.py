@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+from comments_moderation.permissions import Team
 from generator.config import Config
-from generator.model import Site
 
 # The recipient keys stored in the outbox: never an address, so the sending log holds none.
 AUTHOR = "author:"
@@ -86,20 +86,14 @@ class Directory:
         return languages.pop() if len(languages) == 1 else self.language
 
 
-def directory_from_site(site: Site) -> Directory:
-    config: Config = site.config
+def directory_from_team(team: Team, config: Config) -> Directory:
+    """The posts as the build listed them (posts.json) and the people of content/authors/: no
+    post is read or rendered to learn who wrote it."""
     posts = {
-        p.slug: PostFacts(
-            slug=p.slug,
-            title=p.title,
-            url=config.absolute(p.url),
-            lang=p.lang,
-            department=p.department,
-            authors=p.author_ids,
-        )
-        for p in (*site.posts, *site.scheduled)
+        slug: PostFacts(slug, p.title, p.url, p.lang or config.language, p.department, p.authors)
+        for slug, p in team.posts.items()
     }
-    people = {a.id: Person(a.id, a.name, a.email) for a in site.authors.values()}
+    people = {a.id: Person(a.id, a.name, a.email) for a in team.authors.values()}
     return Directory(
         posts=posts,
         people=people,

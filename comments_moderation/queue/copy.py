@@ -6,6 +6,10 @@ moderator): one already there is skipped, a new one keeps its number unless the 
 for an entry of its own, then it is appended. So running the copy twice changes nothing, and
 a second run after the old queue took more comments brings just those over. The target is
 written in one transaction: all or nothing.
+
+Notices: the events no ``notify`` round has taken yet come along (nobody's notice is lost), and
+so do the opt-outs (whoever said "stop" stays stopped) and, into a new queue, the secret of the
+unsubscribe links already sent. The sending log stays with the old queue.
 """
 
 from __future__ import annotations
@@ -28,14 +32,26 @@ def _times(row: dict[str, object]) -> dict[str, object]:
 def copy_queue(source: Queue, target: Queue) -> CopyResult:
     comments = [_times(r) for r in source.rows("comments", "id")]
     audit = [_times(r) for r in source.rows("audit", "seq")]
-    salt = source.salt()
+    events = [_times(r) for r in source.rows("notice_events", "seq")]
+    optouts = [_times(r) for r in source.rows("notice_optouts", "subject")]
+    secrets = {"address_salt": source.salt(), "notice_secret": source.setting("notice_secret")}
     with target.transaction() as tx:
         if tx.value("SELECT count(*) FROM comments") == 0:
-            # A new queue takes the old one's salt: address hashes stay comparable, so the
-            # rate limit holds across the move.
-            tx.execute("UPDATE settings SET value = ? WHERE key = 'address_salt'", (salt,))
+            # A new queue takes the old one's secrets: address hashes stay comparable (the rate
+            # limit holds across the move) and unsubscribe links already mailed keep working.
+            for key, value in secrets.items():
+                tx.execute("UPDATE settings SET value = ? WHERE key = ?", (value, key))
         added = sum(_copy_comment(tx, row) for row in comments)
         results = [_copy_audit(tx, row) for row in audit]
+        events_added = sum(_copy_event(tx, row) for row in events)
+        optouts_added = sum(
+            tx.execute(
+                "INSERT INTO notice_optouts (subject, at) VALUES (?, ?) "
+                "ON CONFLICT (subject) DO NOTHING",
+                (row["subject"], row["at"]),
+            )
+            for row in optouts
+        )
         target._after_copy(tx)
     return CopyResult(
         comments=added,
@@ -43,6 +59,8 @@ def copy_queue(source: Queue, target: Queue) -> CopyResult:
         audit=results.count("copied") + results.count("renumbered"),
         audit_present=results.count("present"),
         audit_renumbered=results.count("renumbered"),
+        events=events_added,
+        optouts=optouts_added,
     )
 
 
@@ -76,3 +94,13 @@ def _copy_audit(tx: Tx, row: dict[str, object]) -> str:
         "INSERT INTO audit (at, comment, action, moderator, reason) VALUES (?, ?, ?, ?, ?)", values
     )
     return "renumbered"
+
+
+def _copy_event(tx: Tx, row: dict[str, object]) -> int:
+    """A notice event, numbered by the target; one already there (by what it says) is skipped."""
+    values = (row["at"], row["kind"], row["comment"])
+    if tx.one(
+        "SELECT 1 AS found FROM notice_events WHERE at = ? AND kind = ? AND comment = ?", values
+    ):
+        return 0
+    return tx.execute("INSERT INTO notice_events (at, kind, comment) VALUES (?, ?, ?)", values)

@@ -105,3 +105,5 @@ class CopyResult:
     audit: int
     audit_present: int
     audit_renumbered: int
+    events: int = 0  # notice events no notify round had taken yet
+    optouts: int = 0  # people who asked for no more notices

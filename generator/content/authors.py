@@ -10,7 +10,7 @@ from pathlib import Path
 from generator.content.fields import Fields
 from generator.content.frontmatter import FrontMatter, decode
 from generator.diagnostics import Problem
-from generator.markdown_fast import render_body
+from generator.markdown.fast import render_body
 from generator.model import Author
 from generator.nofollow import OUTSIDE, UnsafeFile, inside, no_permission, read_bytes
 from generator.urls import SLUG

@@ -12,7 +12,7 @@ from generator.content.fields import Fields, read_problems
 from generator.content.discover import bundle_files
 from generator.content.frontmatter import FrontMatter, parse
 from generator.diagnostics import Problem
-from generator.markdown_fast import render_body
+from generator.markdown.fast import render_body
 from generator.model import Page, Post, Rendered
 from generator.nofollow import OUTSIDE, UnsafeFile, inside, read_bytes
 from generator.urls import slugify

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 import generator
-from generator import markdown_fast
+from generator.markdown import fast as markdown_fast
 from generator.model import Author, Comment, Page, Post, Rendered, Site, Taxon, Thread
 from generator.nofollow import read_bytes
 from generator.plan.records import Output, Shared, comments_open

@@ -15,7 +15,7 @@ from generator.diagnostics import Diagnostics, Problem
 from generator.incremental import pickles
 from generator.incremental.keys import digest
 from generator.incremental.posts import RACY_NS
-from generator.markdown import render_comment
+from generator.markdown.comments import render_comment
 
 
 class TextMemo:

@@ -76,6 +76,12 @@ class _EntryLanguage:
         return item
 
 
+def _say_language(entry: FeedEntry, lang: str) -> None:
+    """``xml:lang`` on an Atom entry: a German site has English posts and comments too."""
+    entry.register_extension("lang", _EntryLanguage, atom=True, rss=False)
+    entry.lang.language = lang
+
+
 # (post URL, rss, full content) -> its entry: a post is in up to a dozen feeds (site, authors,
 # tags, department) and its entry is the same in each. One per build: the Renderer owns it.
 Entries = Memo[tuple[str, bool, bool], "FeedEntry"]
@@ -99,9 +105,8 @@ def _entry(shared: Shared, post: Post, rss: bool, full: bool) -> FeedEntry:
         entry.register_extension("dc", DcEntryExtension, atom=True, rss=True)
         for author in authors:
             entry.dc.dc_creator(author.name)
-    if not rss:  # the entry's language: a German site has English posts too
-        entry.register_extension("lang", _EntryLanguage, atom=True, rss=False)
-        entry.lang.language = post.lang
+    if not rss:
+        _say_language(entry, post.lang)
     for tag in post.tags:
         entry.category(term=tag)
     if post.summary:
@@ -147,4 +152,5 @@ def comments_feed(
         entry.updated(comment.approved)
         entry.author({"name": comment.name})
         entry.content(comment.html, type="html")
+        _say_language(entry, comment.lang or post.lang)
     return bytes(generator.atom_str(pretty=True))

@@ -30,7 +30,7 @@ FORBIDDEN_ELEMENTS = frozenset(
 )
 URL_ATTRIBUTES = frozenset({"href", "src", "action", "formaction", "xlink:href", "data"})
 SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
-# What a rendered comment body may contain (generator.markdown.render_comment's contract:
+# What a rendered comment body may contain (generator.markdown.comments.render_comment's contract:
 # Markdown's inline and block basics, links; no raw HTML, no images). A link's title comes from
 # Markdown's [text](url "title"): inert text, escaped by nh3 (which allows title and lang on
 # every element by default: its generic_attributes).

@@ -1,4 +1,4 @@
-"""Every line of xss_markdown.txt through the comment renderer (generator.markdown.render_comment),
+"""Every line of xss_markdown.txt through the comment renderer (markdown/comments.py),
 checked by both oracles of shared/payloads/README.md: the static DOM check (fast, no browser) and
 headless Chromium with dialogs recorded, events dispatched on every element and every URL
 attribute resolved by the browser's own URL parser.
@@ -30,7 +30,7 @@ BATCH = 30
 
 
 def render(line: str) -> str:
-    from generator.markdown import render_comment
+    from generator.markdown.comments import render_comment
 
     return render_comment(decode(line))
 

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from comment_site import Site, add_comment, audit_entries, run_cli, stored
 
+from comments_moderation.notices.outbox import set_opt_out
 from comments_moderation.queue import open_queue
 
 AS_MOD = {"DIALOGUE_MODERATOR": "mod"}
@@ -75,7 +76,10 @@ def test_migrate_copies_comments_decisions_and_audit_with_ids_and_times(
     run_cli(site, "reply", approved, "--as", "alice", "--body", "Thanks!")
     before, log = stored(site), audit_entries(site)
     with site.connect() as q:
-        salt = q.salt()
+        salt, secret = q.salt(), q.setting("notice_secret")
+        set_opt_out(q, "author:alice", True, dt.datetime.now(dt.UTC))  # "stop" in a mail
+        events = [(e["kind"], e["comment"]) for e in q.rows("notice_events", "seq")]
+    assert events  # the readers' new comments, not yet sent on by any notify round
 
     result = run_cli(site, "migrate", "--to", other_queue)
     assert result.code == 0, result.err
@@ -85,10 +89,16 @@ def test_migrate_copies_comments_decisions_and_audit_with_ids_and_times(
         assert target.audit_log() == log  # with their numbers
         assert target.salt() == salt  # address hashes stay comparable: the rate limit holds
         assert target.get(pending).status == "pending"
+        # Nobody's notice is lost, whoever said stop stays stopped, mailed links still work.
+        assert [(e["kind"], e["comment"]) for e in target.rows("notice_events", "seq")] == events
+        assert [o["subject"] for o in target.rows("notice_optouts", "subject")] == ["author:alice"]
+        assert target.setting("notice_secret") == secret
+    assert f"notices: {len(events)} events not yet sent on, 1 opt-outs" in result.out
 
     again = run_cli(site, "migrate", "--to", other_queue)
     assert again.code == 0
     assert "0 comments copied (4 already there), 0 audit entries copied (3 already" in again.out
+    assert "notices: 0 events not yet sent on, 0 opt-outs" in again.out
     # The old queue took one more comment meanwhile: a second run brings just that over.
     late = add_comment(site)
     third = run_cli(site, "migrate", "--to", other_queue)

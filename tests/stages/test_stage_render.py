@@ -7,6 +7,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import shutil
+import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from pathlib import Path
 
@@ -74,3 +75,33 @@ def test_check_after_a_build_renders_the_bodies_the_build_stored(
     code, out, err = run_cli(["check"], root)
     assert (code, err) == (0, ""), err
     assert out.startswith("check: ok")
+
+
+def test_comment_feed_entries_say_their_language(
+    make_site: Callable[..., Path], run_cli: RunCli
+) -> None:
+    """A comment in another language than its post says so on its Atom entry (``lang:``);
+    the others carry their post's language."""
+    comment = (
+        "id: {id}\npost: hallo\nname: {name}\ncreated: 2026-11-02T10:00:00+01:00\n"
+        "approved: 2026-11-02T11:00:00+01:00\napproved_by: alice\n{lang}body: {body}\n"
+    )
+    root = make_site(
+        {
+            "content/posts/hallo.md": post("Hallo", date="2026-11-01", lang="de"),
+            "content/comments/hallo/01JB0000000000000000000001.yaml": comment.format(
+                id="01JB0000000000000000000001", name="Eva", lang="", body="Danke!"
+            ),
+            "content/comments/hallo/01JB0000000000000000000002.yaml": comment.format(
+                id="01JB0000000000000000000002", name="Sam", lang="lang: en\n", body="Thanks!"
+            ),
+        }
+    )
+    assert run_cli(["build", "-q"], root)[0] == 0
+    xml_lang = "{http://www.w3.org/XML/1998/namespace}lang"
+    for feed in ("public/comments/feed.xml", "public/2026/11/hallo/feed.xml"):
+        entries = ET.parse(root / feed).getroot().iter("{http://www.w3.org/2005/Atom}entry")
+        said = {
+            e.findtext("{http://www.w3.org/2005/Atom}content"): e.get(xml_lang) for e in entries
+        }
+        assert said == {"<p>Danke!</p>\n": "de", "<p>Thanks!</p>\n": "en"}, feed

@@ -15,7 +15,7 @@ import yaml
 from browser.domoracle import violations
 
 from generator.content.frontmatter import parse
-from generator.markdown import render_comment
+from generator.markdown.comments import render_comment
 from wordpress.wxr_site import (
     COMMENTER_EMAILS,
     dialogue,
@@ -207,7 +207,15 @@ def test_a_second_run_changes_nothing(imported: Imported) -> None:
     assert "queue: 2 pending comments were already there" in out
 
 
-def test_the_imported_site_checks_and_builds(imported: Imported) -> None:
+@pytest.fixture(scope="module")
+def public(imported: Imported) -> Path:
+    """The imported site built (once per module; any test may be the first to ask)."""
+    code, _, err = dialogue(imported.root, "build")
+    assert code == 0, err
+    return imported.root / "public"
+
+
+def test_the_imported_site_checks_and_builds(imported: Imported, public: Path) -> None:
     code, _, err = dialogue(imported.root, "check", "--strict")
     # The one upload the export's folder lacked is still linked on the old blog's host, which
     # the new site takes over: check finds it (the import's summary named it too).
@@ -218,9 +226,6 @@ def test_the_imported_site_checks_and_builds(imported: Imported) -> None:
         "check: 1 problem to fix",
     ], err
     assert code == 1
-    code, _, err = dialogue(imported.root, "build")
-    assert code == 0, err
-    public = imported.root / "public"
     post = (public / "2019/01/ueber-oel-strasse/index.html").read_text("utf-8")
     for comment in imported.comments("ueber-oel-strasse").values():
         assert f'id="comment-{comment["id"]}"' in post
@@ -238,8 +243,7 @@ def test_the_imported_site_checks_and_builds(imported: Imported) -> None:
     assert not staff
 
 
-def test_old_addresses_redirect(imported: Imported) -> None:
-    public = imported.root / "public"
+def test_old_addresses_redirect(public: Path) -> None:
     old = (public / "2019/01/15/ueber-oel-strasse/index.html").read_text("utf-8")
     new = "/2019/01/ueber-oel-strasse/"
     assert f'<meta http-equiv="refresh" content="0; url={new}">' in old

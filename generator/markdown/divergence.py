@@ -1,5 +1,5 @@
 """Where markdown-it-pyrs and markdown-it-py are known to render a post body differently, so
-that the fast path (markdown_fast.py) hands the body to the reference instead.
+that the fast path (markdown/fast.py) hands the body to the reference instead.
 
 Each test names its reason; tests/test_markdown_fast.py counts them over the CommonMark spec,
 the plugins' fixtures, the test sites, the hostile payloads and generated documents, and holds
@@ -15,10 +15,11 @@ import unicodedata
 from functools import lru_cache
 from urllib.parse import unquote
 
-from generator.markdown import _BAD_LINK, POST_SCHEMES, _link_check
-from generator.markdown_embeds import may_embed
+from generator.markdown.embeds import may_embed
+from generator.markdown.markup import link_check
+from generator.markdown.reference import BAD_LINK, POST_SCHEMES
 
-_link_ok = _link_check(POST_SCHEMES, relative=True)
+_link_ok = link_check(POST_SCHEMES, relative=True)
 _HOST = re.compile(r"(?:[a-z][a-z0-9+.-]*:)?//([^/?#]*)", re.I)
 
 # Line patterns run on "\n" + body and start with that literal "\n": Python's re then skips
@@ -46,10 +47,10 @@ def source_reason(body: str) -> str | None:
     if len(body) >= 1000 and _DEEP_LINE.search(text):
         return "deep nesting"  # before the Rust parser sees it
     if may_embed(body):
-        return "two-click embed"  # the reference's embeds plugin (markdown_embeds.py)
+        return "two-click embed"  # the reference's embeds plugin (markdown/embeds.py)
     if "<!" in body or "<?" in body:
         return "raw HTML"  # comments and declarations: the two engines' specs differ
-    if "](" in body and _BAD_LINK.search(body):
+    if "](" in body and BAD_LINK.search(body):
         return "unsafe link scheme"  # the reference warns about it, even inside code
     if "[ ]" in body or "[x]" in body or "[X]" in body:
         return "task list"

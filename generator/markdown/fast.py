@@ -1,7 +1,7 @@
 """The fast path for post bodies: markdown-it-pyrs (the Rust port of markdown-it by
 markdown-it-py's maintainer, same token model), patched to Dialogue's exact markup.
 
-markdown-it-py (generator/markdown.py) stays the reference. A body takes this path only when
+markdown-it-py (reference.py) stays the reference. A body takes this path only when
 nothing in it is known to render differently; otherwise ``render_body`` hands it to the
 reference, and ``fast_render`` says why (tests/test_markdown_fast.py renders every document
 both ways and holds them byte-identical). Comments never come here.
@@ -22,9 +22,8 @@ from importlib.util import find_spec
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from generator import markdown
-from generator.markdown import _highlight, anchor_for, footnotes_open, render_post
-from generator.markdown_divergence import (
+from generator.markdown import reference
+from generator.markdown.divergence import (
     BLOCKS,
     MAX_DEPTH,
     foreign_host,
@@ -32,6 +31,8 @@ from generator.markdown_divergence import (
     source_reason,
     url_ok,
 )
+from generator.markdown.markup import anchor_for, footnotes_open, highlight_code, load_pygments
+from generator.markdown.reference import render_post
 from generator.model import Heading, Rendered
 
 if TYPE_CHECKING:
@@ -75,11 +76,10 @@ def prepare() -> None:
     """Load the engine and Pygments before workers fork, so that each does not pay for it
     again. markdown-it-py loads only if a body falls back to it."""
     if engine() == "reference":
-        markdown.prepare()
+        reference.prepare()
         return
     _fast_parser()
-    markdown._formatter()
-    markdown._lexer("text")
+    load_pygments()
 
 
 # ---------------------------------------------------------------- reading the tree
@@ -119,7 +119,7 @@ class _Tree:
                 self.reason = "raw HTML"  # the reference cleans it with nh3 and warns
             elif name in ("link", "image", "autolink"):
                 self.reason = self._link_reason(node, folder)
-            elif name == "code_inline" and "`" in _plain_text(node):
+            elif name == "code_inline" and "`" in plain_text(node):
                 self.reason = "backticks in a code span"  # the port pairs the next ones wrong
             elif name == "table" and not plain_table(body, node.srcmap):
                 self.reason = "table not plain"  # where rows end and cells split: they differ
@@ -138,17 +138,17 @@ class _Tree:
                 return
         try:
             self._texts(root, heading_nodes, inline_footnotes)
-        except RecursionError:  # emphasis nested thousands deep: _plain_text recurses
+        except RecursionError:  # emphasis nested thousands deep: plain_text recurses
             self.reason = "deep nesting"
 
     def _texts(self, root: Node, heading_nodes: list[Node], inline_footnotes: bool) -> None:
         for node in heading_nodes:
-            text = _plain_text(node).strip()
+            text = plain_text(node).strip()
             if node.name == "lheading" and "|" in text:
                 self.reason = "underlined heading with a '|'"  # a table to the reference
             self.headings.append((node.meta["level"], text))
         paragraphs = (node for node in root.children if node.name == "paragraph")
-        self.lead = next((_plain_text(node).strip() for node in paragraphs), "")
+        self.lead = next((plain_text(node).strip() for node in paragraphs), "")
         if not self.lead and inline_footnotes:
             self.reason = "lead from an inline footnote"  # the reference takes it from there
 
@@ -189,8 +189,8 @@ def _depth_reason(node: Node, depth: int) -> str | None:
     return None
 
 
-def _plain_text(node: Node) -> str:
-    """Text as the reference's ``_plain_text`` sees it: text and code, breaks as spaces, no
+def plain_text(node: Node) -> str:
+    """Text as the reference's ``plain_text`` sees it: text and code, breaks as spaces, no
     image descriptions or footnote marks."""
     parts: list[str] = []
     for child in node.children:
@@ -200,7 +200,7 @@ def _plain_text(node: Node) -> str:
         elif name in ("softbreak", "hardbreak"):
             parts.append(" ")
         elif name not in ("image", "footnote_ref", "footnote_inline"):
-            parts.append(_plain_text(child))  # emphasis, links, code spans
+            parts.append(plain_text(child))  # emphasis, links, code spans
     return "".join(parts)
 
 
@@ -248,7 +248,7 @@ def _patch(html: str, tree: _Tree, anchors: list[str]) -> str | None:
 
 
 def _highlight_fences(html: str, tree: _Tree) -> str:
-    """Each fence's <pre> replaced by the reference's (Pygments, generator/markdown.py), in
+    """Each fence's <pre> replaced by the reference's (Pygments, markup.py), in
     document order; indented code blocks stay as they are."""
     parts: list[str] = []
     done = 0
@@ -260,7 +260,7 @@ def _highlight_fences(html: str, tree: _Tree) -> str:
         if fence.srcmap in tree.glued and html[start - 5 : start] != "</p>\n":
             start -= html[start - 1 : start] == "\n"
         lang, attrs = _language(fence.meta["info"])
-        parts += (html[done:start], _highlight(fence.meta["content"], lang, attrs), "\n")
+        parts += (html[done:start], highlight_code(fence.meta["content"], lang, attrs), "\n")
         done = match.end()
     parts.append(html[done:])
     return "".join(parts)
