@@ -9,6 +9,7 @@ import gzip
 import json
 import os
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -196,8 +197,12 @@ def test_pagefind_stopped_when_the_build_fails_beside_it(
     monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(slow))
 
     def broken_render(*args: object) -> None:
-        assert pid_file.is_file()  # Pagefind was started before the render stage
-        raise OSError("render failed")
+        # Pagefind was started (once per language) before the render stage.
+        for _ in range(500):  # the scripts may take a moment to write their pids
+            if pid_file.is_file() and len(pid_file.read_text().split()) == 2:
+                raise OSError("render failed")
+            time.sleep(0.01)
+        raise AssertionError("Pagefind did not start before the render stage")
 
     monkeypatch.setattr(generator.build, "render_outputs", broken_render)
     file = site / BUNDLE_POST
