@@ -82,7 +82,7 @@ def _cropped_teaser(path: Path) -> Any:
 def card_png(site_title: str, title: str, authors: str) -> bytes:
     """The card's PNG file: the site's shared bands around this post's title and authors."""
     top, middle, bottom = _shared_bands(site_title)
-    return png(WIDTH, HEIGHT, _palette(), [top, _title(title), middle, _authors(authors), bottom])
+    return png(WIDTH, HEIGHT, _palette(), [top, *_title(title), middle, _authors(authors), bottom])
 
 
 @cache
@@ -158,12 +158,26 @@ def _cut(text: str, font: Any, width: int) -> str:
     return " ".join(words) + " …"
 
 
-def _title(title: str) -> Piece:
+def _title(title: str) -> list[Piece]:
+    """The title's band: the rows its lines take drawn and compressed, blank rows above and
+    below them (a short title leaves half the band blank) compressed once per height."""
     font, lines = _fitted_title(title, WIDTH - 2 * MARGIN)
     line_height = round(font.size * 1.2)
     top = TITLE_ROWS[0] + (4 - len(lines)) * line_height // 2
     drawn = [(MARGIN, top + n * line_height, line, font, "la") for n, line in enumerate(lines)]
-    return Piece(packed(_lettered(TITLE_ROWS, drawn, TEXT_SHADES), _palette()))
+    slack = font.size // 4  # room for marks above a capital's accent, below a descender
+    rows = (
+        max(TITLE_ROWS[0], top - slack),
+        min(TITLE_ROWS[1], top + len(lines) * line_height + slack),
+    )
+    lettered = Piece(packed(_lettered(rows, drawn, TEXT_SHADES), _palette()))
+    above, below = rows[0] - TITLE_ROWS[0], TITLE_ROWS[1] - rows[1]
+    return [*([_blank(above)] if above else []), lettered, *([_blank(below)] if below else [])]
+
+
+@cache
+def _blank(rows: int) -> Piece:
+    return Piece(bytes(rows * (PAD + WIDTH) // 2))  # index 0, each row led by filter byte 0
 
 
 def _authors(authors: str) -> Piece:
