@@ -21,13 +21,13 @@ from generator.config import Config, load_config
 from generator.diagnostics import Diagnostics
 from generator.incremental import Cache
 from generator.incremental.lock import site_lock
-from generator.media import media_files
+from generator.media import make_media, media_files
 from generator.model import Site
 from generator.plan.records import shared_view
 from generator.queue_exposure import check_queue_location
 from generator.read import read_content
 from generator.render import render_outputs
-from generator.render.search import index_search
+from generator.render.indexing import start_search
 from generator.themes import load_theme
 from generator.workers import default_jobs
 from generator.write.assets import assets
@@ -93,21 +93,24 @@ def build(
         if diag.errors:
             return report
         shared, copied = shared_view(site), assets(site, theme)
-        made = media_files(site, root, make=write, jobs=jobs)  # resized images, og:image cards
-        plan = cache.plan(site, shared, copied, made)
+        media = media_files(site, root)  # resized images, og:image cards: names, what to make
+        plan = cache.plan(site, shared, copied, media.files)
         try:
             staging = tree.fresh_staging()
-            rendered, problems = render_outputs(
-                plan.todo, site, shared, theme, cache, staging, jobs
-            )
-            diag.extend(problems)
-            if not write:  # check: every page is rendered; do their links lead somewhere?
-                diag.extend(link_problems(config, plan.todo, staging, [*plan.keys, *plan.assets]))
-            indexed = (
-                index_search(site, theme, tree, plan, cache.bodies, diag, refresh=refresh_search)
-                if write
-                else []
-            )
+            # Pagefind indexes beside the pictures and the render stage (indexing.py).
+            with start_search(
+                site, theme, tree, plan, cache.bodies, enabled=write, refresh=refresh_search
+            ) as search:
+                if write:
+                    make_media(site, media, jobs)
+                rendered, problems = render_outputs(
+                    plan.todo, site, shared, theme, cache, staging, jobs
+                )
+                diag.extend(problems)
+                if not write:  # check: every page is rendered; do their links lead somewhere?
+                    links = [*plan.keys, *plan.assets]
+                    diag.extend(link_problems(config, plan.todo, staging, links))
+                indexed = search.finish(diag)
             if diag.errors:
                 return report
             if write:

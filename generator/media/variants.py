@@ -83,17 +83,13 @@ class VariantCache:
         self.seen[str(path)] = (stat.st_size, stat.st_mtime_ns, digest)
         return digest
 
-    def copies(self, path: Path, make: bool) -> list[tuple[int, Path, str]]:
-        """(width, cached file, digest) of each copy of ``path``; made first if ``make``."""
+    def copies(self, path: Path) -> list[tuple[int, Path, str]]:
+        """(width, cached file, digest) of each copy of ``path`` (``resize`` makes them)."""
         size = image_size(path)
         if size is None:
             return []
         digest = self.digest(path)
-        found = [(w, self.folder / f"{digest}-{w}.webp", digest) for w in widths_for(size[0])]
-        missing = [(w, file) for w, file, _ in found if not file.is_file()]
-        if make and missing:
-            _resize(path, missing)
-        return found
+        return [(w, self.folder / f"{digest}-{w}.webp", digest) for w in widths_for(size[0])]
 
     def save(self) -> None:
         if self.seen != self.index:
@@ -104,7 +100,8 @@ class VariantCache:
             os.replace(temporary, self.index_path)
 
 
-def _resize(path: Path, targets: Iterable[tuple[int, Path]]) -> None:
+def resize(path: Path, targets: Iterable[tuple[int, Path]]) -> None:
+    """Make the copies of ``path`` at (width, file) ``targets``."""
     from PIL import Image, ImageOps
 
     with Image.open(path) as opened:

@@ -27,7 +27,7 @@ from markupsafe import Markup, escape
 from generator.content.characters import BIDI
 from generator.i18n import Strings, format_day
 from generator.images import image_size
-from generator.media.cards import OG_IMAGE
+from generator.media.cards import og_image
 from generator.media.variants import is_raster, srcset
 from generator.model import Author, Post
 from generator.plan.records import Shared
@@ -251,6 +251,6 @@ def make_environment(
         footer_menu=[p for p in shared.pages if p.menu == "footer"],
         build_year=shared.year,
         teaser_attributes=teaser_attributes,
-        og_image=OG_IMAGE,
+        og_image=og_image,
     )
     return env

@@ -9,6 +9,7 @@ import gzip
 import json
 import os
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -140,3 +141,92 @@ def test_serve_keeps_the_index_between_saves(run_cli: RunCli, site: Path) -> Non
     build(run_cli, site)
     record = next(r for r in fragments(site / "public", "en").values() if "bundle" in str(r["url"]))
     assert "basalt" in str(record["content"])
+
+
+def script(path: Path, body: str) -> Path:
+    path.write_text(f"#!/bin/sh\n{body}\n", "utf-8")
+    os.chmod(path, 0o755)
+    return path
+
+
+def leftovers(site: Path) -> list[str]:
+    """Folders a build leaves beside or in the output besides the output and its spare."""
+    return sorted(
+        p.name
+        for p in site.iterdir()
+        if p.name.startswith(".public.") and p.name != ".public.spare"
+    ) + sorted(p.name for p in (site / "public").iterdir() if p.name.startswith(".search-"))
+
+
+def test_pagefind_runs_only_when_the_index_changes(run_cli: RunCli, site: Path) -> None:
+    """Each run is logged by a wrapper around the real Pagefind: one per language for a new
+    index, none for a warm build or one that re-renders listings only."""
+    from generator.render.search import pagefind_binary
+
+    log = site.parent / "pagefind.log"
+    wrapper = script(site.parent / "pagefind", f'echo "$2" >> {log}\nexec {pagefind_binary()} "$@"')
+    env = {"PAGEFIND_BINARY_PATH": str(wrapper)}
+    assert run_cli(["build"], site, env=env)[0] == 0
+    runs = log.read_text("utf-8").split()
+    assert sorted(Path(folder).name for folder in runs) == ["de", "en"]
+    assert all(".search-" in folder for folder in runs)  # documents in the staging folder
+    assert run_cli(["build"], site, env=env)[0] == 0  # warm
+    config = site / "site.yaml"
+    config.write_text(config.read_text("utf-8").replace("posts_per_page: ", "posts_per_page: 1"))
+    assert run_cli(["build"], site, env=env)[0] == 0  # every page again, the same posts
+    assert log.read_text("utf-8").split() == runs
+    assert leftovers(site) == []
+
+
+def test_pagefind_stopped_when_the_build_fails_beside_it(
+    site: Path, run_cli: RunCli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An error while Pagefind indexes (here: in the render stage) stops Pagefind, removes its
+    documents and the staging folder, and leaves the output as it was."""
+    import datetime as dt
+
+    from sitetools import FIXED_NOW
+
+    import generator.build
+    from generator.assemble import BuildOptions
+
+    build(run_cli, site)
+    before = stamps(site / "public")
+    pid_file = site.parent / "pagefind.pid"
+    slow = script(site.parent / "slow-pagefind", f"echo $$ >> {pid_file}\nexec sleep 120")
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(slow))
+
+    def broken_render(*args: object) -> None:
+        # Pagefind was started (once per language) before the render stage.
+        for _ in range(500):  # the scripts may take a moment to write their pids
+            if pid_file.is_file() and len(pid_file.read_text().split()) == 2:
+                raise OSError("render failed")
+            time.sleep(0.01)
+        raise AssertionError("Pagefind did not start before the render stage")
+
+    monkeypatch.setattr(generator.build, "render_outputs", broken_render)
+    file = site / BUNDLE_POST
+    file.write_text(file.read_text("utf-8") + "\nA paragraph about gneiss.\n", "utf-8")
+    options = BuildOptions(now=dt.datetime.fromisoformat(FIXED_NOW))
+    with pytest.raises(OSError, match="render failed"):
+        generator.build.build(site, options, jobs=1)
+    pids = [int(pid) for pid in pid_file.read_text().split()]
+    assert len(pids) == 2
+    for pid in pids:  # killed and reaped: no such process any more
+        with pytest.raises(ProcessLookupError):
+            os.kill(pid, 0)
+    assert leftovers(site) == []
+    assert stamps(site / "public") == before
+
+
+def test_a_pagefind_killed_by_a_signal_fails_the_build(run_cli: RunCli, site: Path) -> None:
+    build(run_cli, site)
+    before = stamps(site / "public")
+    killed = script(site.parent / "killed-pagefind", "kill -9 $$")
+    file = site / BUNDLE_POST
+    file.write_text(file.read_text("utf-8") + "\nMore.\n", "utf-8")
+    code, _, stderr = run_cli(["build"], site, env={"PAGEFIND_BINARY_PATH": str(killed)})
+    assert code == 1
+    assert "site.yaml: search index not built: Pagefind: exit status -9" in stderr
+    assert stamps(site / "public") == before
+    assert leftovers(site) == []
